@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One entry point for a fresh clone: makes sure of the tools (scripts/tools.sh), then runs a task.
+#
+#   scripts/run.sh test          install what is missing, then run the whole test suite (npm test)
+#   scripts/run.sh main          install what is missing, then run the main job (npm run main)
+#   scripts/run.sh setup         install what is missing, nothing else
+#   scripts/run.sh exec CMD...   run CMD with the project's node and pulumi on PATH
+set -euo pipefail
+# shellcheck source=scripts/tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+
+task="${1:-}"
+[ $# -gt 0 ] && shift
+case "$task" in
+  setup) fk_ensure_tools ;;
+  test) fk_ensure_tools; cd "$FK_REPO_ROOT"; exec npm test -- "$@" ;;
+  main) fk_ensure_tools; cd "$FK_REPO_ROOT"; exec npm run --silent main -- "$@" ;;
+  exec) fk_ensure_tools; exec "$@" ;;
+  *) echo "usage: scripts/run.sh setup|test|main|exec CMD..." >&2; exit 2 ;;
+esac

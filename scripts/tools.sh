@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Makes sure of the tools this project runs on, and puts them on PATH. Sourced by scripts/run.sh.
+#
+#   Node.js >= 22   the system node when new enough; otherwise Node.js 22 LTS installed from the npm
+#                   registry (the node-<os>-<arch> package ships the binary) into the cache below.
+#   Pulumi CLI      a `pulumi` already on PATH at or above PULUMI_VERSION is used as it is. Otherwise,
+#                   where Go is available, the CLI is built from the Go module proxy at PULUMI_VERSION,
+#                   together with scripts/engine/langhost (our Node.js language host) and the launcher
+#                   the engine runs for dynamic providers. See scripts/engine/README.md.
+#
+# Everything built or downloaded lives in $FK_IAC_CACHE (default ~/.cache/fk-iac), keyed by version,
+# never in the repository.
+
+FK_NODE_VERSION="22.23.3"
+FK_PULUMI_VERSION="3.274.1"
+FK_IAC_CACHE="${FK_IAC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fk-iac}"
+FK_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+fk_log() { printf '[setup] %s\n' "$*" >&2; }
+fk_die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+# fk_version_ge A B: true when version A >= version B (dotted numbers, leading v ignored).
+fk_version_ge() {
+  local a="${1#v}" b="${2#v}"
+  [ "$(printf '%s\n%s\n' "$a" "$b" | sort -V | head -n1)" = "$b" ]
+}
+
+fk_ensure_node() {
+  local current=""
+  if command -v node >/dev/null 2>&1; then current="$(node --version 2>/dev/null)"; fi
+  if [ -n "$current" ] && fk_version_ge "$current" "22.0.0"; then
+    fk_log "node $current from $(command -v node)"
+    return
+  fi
+  local os arch
+  case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) fk_die "unsupported OS $(uname -s); install Node.js >= 22 yourself" ;; esac
+  case "$(uname -m)" in x86_64|amd64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) fk_die "unsupported CPU $(uname -m); install Node.js >= 22 yourself" ;; esac
+  local dir="$FK_IAC_CACHE/node-$FK_NODE_VERSION-$os-$arch"
+  local bin="$dir/node_modules/node-$os-$arch/bin"
+  if [ ! -x "$bin/node" ]; then
+    command -v npm >/dev/null 2>&1 || fk_die "node ${current:-(none)} is older than 22 and npm is missing; install Node.js >= 22"
+    fk_log "node ${current:-(none)} is older than 22: installing Node.js $FK_NODE_VERSION from the npm registry into $dir"
+    local tmp="$dir.tmp.$$"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    (cd "$tmp" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+      "node-$os-$arch@$FK_NODE_VERSION" >&2) || fk_die "could not install node-$os-$arch@$FK_NODE_VERSION"
+    rm -rf "$dir" && mv "$tmp" "$dir"
+  fi
+  export PATH="$bin:$PATH"
+  fk_log "node $(node --version) from $bin"
+}
+
+# The directory where our own engine build lives.
+fk_engine_dir() { printf '%s/pulumi-v%s/bin' "$FK_IAC_CACHE" "$FK_PULUMI_VERSION"; }
+
+fk_build_engine() {
+  local out="$1"
+  command -v go >/dev/null 2>&1 || fk_die "no pulumi >= $FK_PULUMI_VERSION on PATH and no Go to build one: install the Pulumi CLI (https://www.pulumi.com/docs/install/) or Go >= 1.26"
+  local tmp="$out.tmp.$$"
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$FK_PULUMI_VERSION"
+  fk_log "building the Pulumi CLI v$FK_PULUMI_VERSION from the Go module proxy (first time only; about 10-20 minutes on 2 cores)"
+  local started=$SECONDS
+  (cd "$FK_REPO_ROOT/scripts/engine" && \
+    go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) \
+    || fk_die "building the Pulumi CLI failed (see the Go output above)"
+  fk_log "building the Node.js language host (scripts/engine/langhost)"
+  (cd "$FK_REPO_ROOT/scripts/engine" && \
+    go build -trimpath -ldflags "$ldflags" -o "$tmp/pulumi-language-nodejs" ./langhost) \
+    || fk_die "building the language host failed (see the Go output above)"
+  install -m 0755 "$FK_REPO_ROOT/scripts/engine/pulumi-resource-pulumi-nodejs" "$tmp/pulumi-resource-pulumi-nodejs"
+  printf '%s\n' "$(cd "$FK_REPO_ROOT/scripts/engine" && cat go.mod go.sum langhost/*.go pulumi-resource-pulumi-nodejs | sha256sum | cut -c1-16)" > "$tmp/.recipe"
+  rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$tmp" "$out"
+  fk_log "engine built in $((SECONDS - started))s into $out"
+}
+
+fk_ensure_pulumi() {
+  if command -v pulumi >/dev/null 2>&1; then
+    local found; found="$(pulumi version 2>/dev/null | head -n1)"
+    if [ -n "$found" ] && fk_version_ge "$found" "$FK_PULUMI_VERSION"; then
+      fk_log "pulumi $found from $(command -v pulumi) (yours; not rebuilding)"
+      return
+    fi
+    fk_log "pulumi on PATH is ${found:-unusable}, older than v$FK_PULUMI_VERSION: using the project's own build instead"
+  fi
+  local dir; dir="$(fk_engine_dir)"
+  local recipe; recipe="$(cd "$FK_REPO_ROOT/scripts/engine" && cat go.mod go.sum langhost/*.go pulumi-resource-pulumi-nodejs | sha256sum | cut -c1-16)"
+  if [ ! -x "$dir/pulumi" ] || [ "$(cat "$dir/.recipe" 2>/dev/null)" != "$recipe" ]; then
+    fk_build_engine "$dir"
+  fi
+  export PATH="$dir:$PATH"
+  fk_log "pulumi $(pulumi version) from $dir"
+}
+
+# Installs the npm dependencies when package-lock.json changed since the last install.
+fk_ensure_node_modules() {
+  local stamp="$FK_REPO_ROOT/node_modules/.fk-lock-sha"
+  local want; want="$(cat "$FK_REPO_ROOT/package-lock.json" "$FK_REPO_ROOT/package.json" | sha256sum | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    fk_log "node_modules up to date; compiling TypeScript"
+    (cd "$FK_REPO_ROOT" && npm run --silent build >&2) || fk_die "TypeScript compilation failed"
+    return
+  fi
+  fk_log "installing npm dependencies (npm ci)"
+  (cd "$FK_REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || fk_die "npm ci failed"
+  printf '%s\n' "$want" > "$stamp"
+}
+
+# Engine settings for an offline run on the local file backend, unless the caller chose otherwise.
+fk_engine_env() {
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"
+}
+
+fk_ensure_tools() {
+  fk_ensure_node
+  fk_ensure_pulumi
+  fk_ensure_node_modules
+  fk_engine_env
+}
