@@ -53,25 +53,36 @@ fk_ensure_node() {
 # The directory where our own engine build lives.
 fk_engine_dir() { printf '%s/pulumi-v%s/bin' "$FK_IAC_CACHE" "$FK_PULUMI_VERSION"; }
 
+# Hashes of the build inputs: the CLI is rebuilt only when the pinned modules change, the language
+# host and launcher when their own files do.
+fk_recipe() { (cd "$FK_REPO_ROOT/scripts/engine" && cat $@ | sha256sum | cut -c1-16); }  # patterns expand inside the folder
+
 fk_build_engine() {
   local out="$1"
   command -v go >/dev/null 2>&1 || fk_die "no pulumi >= $FK_PULUMI_VERSION on PATH and no Go to build one: install the Pulumi CLI (https://www.pulumi.com/docs/install/) or Go >= 1.26"
-  local tmp="$out.tmp.$$"
-  rm -rf "$tmp" && mkdir -p "$tmp"
+  mkdir -p "$out"
   local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$FK_PULUMI_VERSION"
-  fk_log "building the Pulumi CLI v$FK_PULUMI_VERSION from the Go module proxy (first time only; about 10-20 minutes on 2 cores)"
-  local started=$SECONDS
-  (cd "$FK_REPO_ROOT/scripts/engine" && \
-    go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) \
-    || fk_die "building the Pulumi CLI failed (see the Go output above)"
-  fk_log "building the Node.js language host (scripts/engine/langhost)"
-  (cd "$FK_REPO_ROOT/scripts/engine" && \
-    go build -trimpath -ldflags "$ldflags" -o "$tmp/pulumi-language-nodejs" ./langhost) \
-    || fk_die "building the language host failed (see the Go output above)"
-  install -m 0755 "$FK_REPO_ROOT/scripts/engine/pulumi-resource-pulumi-nodejs" "$tmp/pulumi-resource-pulumi-nodejs"
-  printf '%s\n' "$(cd "$FK_REPO_ROOT/scripts/engine" && cat go.mod go.sum langhost/*.go pulumi-resource-pulumi-nodejs | sha256sum | cut -c1-16)" > "$tmp/.recipe"
-  rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$tmp" "$out"
-  fk_log "engine built in $((SECONDS - started))s into $out"
+  local engine_recipe; engine_recipe="$(fk_recipe go.mod go.sum)"
+  if [ ! -x "$out/pulumi" ] || [ "$(cat "$out/.recipe-pulumi" 2>/dev/null)" != "$engine_recipe" ]; then
+    fk_log "building the Pulumi CLI v$FK_PULUMI_VERSION from the Go module proxy (first time only; about 6-15 minutes on 2 cores)"
+    local started=$SECONDS
+    (cd "$FK_REPO_ROOT/scripts/engine" && \
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$out/pulumi.tmp.$$" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) \
+      || fk_die "building the Pulumi CLI failed (see the Go output above)"
+    mv -f "$out/pulumi.tmp.$$" "$out/pulumi"
+    printf '%s\n' "$engine_recipe" > "$out/.recipe-pulumi"
+    fk_log "Pulumi CLI built in $((SECONDS - started))s"
+  fi
+  local host_recipe; host_recipe="$(fk_recipe go.mod go.sum "langhost/*.go" pulumi-resource-pulumi-nodejs)"
+  if [ ! -x "$out/pulumi-language-nodejs" ] || [ "$(cat "$out/.recipe-langhost" 2>/dev/null)" != "$host_recipe" ]; then
+    fk_log "building the Node.js language host (scripts/engine/langhost)"
+    (cd "$FK_REPO_ROOT/scripts/engine" && \
+      go build -trimpath -ldflags "$ldflags" -o "$out/pulumi-language-nodejs.tmp.$$" ./langhost) \
+      || fk_die "building the language host failed (see the Go output above)"
+    mv -f "$out/pulumi-language-nodejs.tmp.$$" "$out/pulumi-language-nodejs"
+    install -m 0755 "$FK_REPO_ROOT/scripts/engine/pulumi-resource-pulumi-nodejs" "$out/pulumi-resource-pulumi-nodejs"
+    printf '%s\n' "$host_recipe" > "$out/.recipe-langhost"
+  fi
 }
 
 fk_ensure_pulumi() {
@@ -84,10 +95,7 @@ fk_ensure_pulumi() {
     fk_log "pulumi on PATH is ${found:-unusable}, older than v$FK_PULUMI_VERSION: using the project's own build instead"
   fi
   local dir; dir="$(fk_engine_dir)"
-  local recipe; recipe="$(cd "$FK_REPO_ROOT/scripts/engine" && cat go.mod go.sum langhost/*.go pulumi-resource-pulumi-nodejs | sha256sum | cut -c1-16)"
-  if [ ! -x "$dir/pulumi" ] || [ "$(cat "$dir/.recipe" 2>/dev/null)" != "$recipe" ]; then
-    fk_build_engine "$dir"
-  fi
+  fk_build_engine "$dir"
   export PATH="$dir:$PATH"
   fk_log "pulumi $(pulumi version) from $dir"
 }
