@@ -1,1 +1,6 @@
-export const placeholder = 1;
+export * from "./faults";
+export * from "./problems";
+export * from "./seed";
+export * from "./server";
+export * from "./service";
+export * from "./time";

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// fk-standin: runs the local stand-in for the classification API.
+//
+//   fk-standin [--port 8787] [--host 127.0.0.1] [--db .standin/standin.db] [--seed seed.json]
+//              [--delivery-delay 86400] [--log requests.jsonl|-] [--faults '{"errorRate":0.2}']
+//              [--tls-cert cert.pem --tls-key key.pem [--client-ca ca.pem] [--require-client-cert]]
+//   fk-standin hash-token        reads a token on stdin, prints its SHA-256 for a seed file's tokenSha256
+//
+// The admin token (for /admin routes) comes from FK_STANDIN_ADMIN_TOKEN, never from a flag, so it
+// does not show in process listings. On start it prints one JSON line to stdout: {"url": ...}.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { readSeedFile, sha256Hex } from "./seed";
+import { readPem, RequestLogEntry, startStandin } from "./server";
+
+async function main(argv: string[]): Promise<void> {
+    if (argv[0] === "hash-token") {
+        const token = fs.readFileSync(0, "utf8").trim();
+        if (!token) throw new Error("hash-token: give the token on standard input");
+        process.stdout.write(`${sha256Hex(token)}\n`);
+        return;
+    }
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            port: { type: "string", default: "8787" },
+            host: { type: "string", default: "127.0.0.1" },
+            db: { type: "string", default: ".standin/standin.db" },
+            seed: { type: "string" },
+            "delivery-delay": { type: "string", default: "86400" },
+            log: { type: "string" },
+            faults: { type: "string" },
+            "tls-cert": { type: "string" },
+            "tls-key": { type: "string" },
+            "client-ca": { type: "string" },
+            "require-client-cert": { type: "boolean", default: false },
+        },
+        strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+    const delay = Number(values["delivery-delay"]);
+    if (!Number.isFinite(delay) || delay < 0) throw new Error(`--delivery-delay must be seconds >= 0, got ${values["delivery-delay"]}`);
+    if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw new Error("--tls-cert and --tls-key go together");
+    if (values["require-client-cert"] && !values["client-ca"]) throw new Error("--require-client-cert needs --client-ca");
+    if (values.db !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(values.db!)), { recursive: true });
+
+    let log: ((e: RequestLogEntry) => void) | undefined;
+    if (values.log === "-") log = (e) => process.stderr.write(`${JSON.stringify(e)}\n`);
+    else if (values.log) {
+        const out = fs.createWriteStream(values.log, { flags: "a" });
+        log = (e) => out.write(`${JSON.stringify(e)}\n`);
+    }
+
+    const standin = await startStandin({
+        host: values.host,
+        port,
+        dbPath: values.db,
+        seed: values.seed ? readSeedFile(values.seed) : undefined,
+        deliveryDelaySeconds: delay,
+        adminToken: process.env.FK_STANDIN_ADMIN_TOKEN || undefined,
+        faults: values.faults ? JSON.parse(values.faults) : undefined,
+        log,
+        tls: values["tls-cert"]
+            ? {
+                cert: readPem(values["tls-cert"]),
+                key: readPem(values["tls-key"]!),
+                clientCa: values["client-ca"] ? readPem(values["client-ca"]) : undefined,
+                requireClientCertificate: values["require-client-cert"],
+            }
+            : undefined,
+    });
+    process.stdout.write(`${JSON.stringify({ url: standin.url, port: standin.port })}\n`);
+    const stop = () => {
+        standin.close().then(() => process.exit(0));
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`fk-standin: ${(err as Error).message}\n`);
+    process.exit(2);
+});

@@ -1,0 +1,86 @@
+// Reference data and municipalities (tenants) of the stand-in.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import { z } from "zod";
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a lower-case UUID");
+
+export const sortimentSeedSchema = z.object({
+    uuid,
+    brugervendtnoegle: z.string().min(1),
+    titel: z.string().min(1),
+    skemaversioner: z.array(z.string().regex(/^\d+\.\d+$/)).min(1),
+}).strict();
+
+export const itSystemInstansSeedSchema = z.object({ uuid, navn: z.string().min(1) }).strict();
+
+export const tenantSchema = z.object({
+    /** Kommunekode, e.g. "0101" for København. */
+    kommunekode: z.string().regex(/^\d{3,4}$/),
+    navn: z.string().min(1),
+    /** SHA-256 (hex) of each bearer token that acts for this municipality. Tokens themselves are never stored. */
+    tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+    /** SHA-256 fingerprints (as Node prints them, AA:BB:...) of client certificates that act for it. */
+    certificateFingerprints: z.array(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)).default([]),
+}).strict();
+
+export const seedFileSchema = z.object({
+    sortimenter: z.array(sortimentSeedSchema).default([]),
+    itSystemInstanser: z.array(itSystemInstansSeedSchema).default([]),
+    tenants: z.array(tenantSchema).default([]),
+}).strict();
+
+export type SortimentSeed = z.infer<typeof sortimentSeedSchema>;
+export type ItSystemInstansSeed = z.infer<typeof itSystemInstansSeedSchema>;
+export type Tenant = z.infer<typeof tenantSchema>;
+export type SeedFile = z.infer<typeof seedFileSchema>;
+
+/** KMD Opus Debitor, the debtor system named in task GB1.0. */
+export const KMD_OPUS_DEBITOR_UUID = "362ebac2-761b-4a44-abc6-679f2d5615ce";
+
+/**
+ * The Borgerblikket sortiment. Its real uuid is not public; this one is fixed so that demos, tests and
+ * state files agree. Programs refer to it by brugervendtnoegle ("Borgerblikket").
+ */
+export const BORGERBLIKKET_UUID = "5b7c0d3e-8f1a-4c2b-9d6e-0a1b2c3d4e5f";
+
+export const defaultSeed: SeedFile = {
+    sortimenter: [
+        {
+            uuid: BORGERBLIKKET_UUID,
+            brugervendtnoegle: "Borgerblikket",
+            titel: "Borgerblikket - Gæld og Betalinger",
+            skemaversioner: ["1.1", "1.2", "1.3"],
+        },
+    ],
+    itSystemInstanser: [{ uuid: KMD_OPUS_DEBITOR_UUID, navn: "KMD Opus Debitor" }],
+    tenants: [],
+};
+
+/** Reads and validates a seed file (JSON); its entries are added to the defaults. */
+export function readSeedFile(path: string): SeedFile {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(fs.readFileSync(path, "utf8"));
+    } catch (err) {
+        throw new Error(`seed file ${path} is not readable JSON: ${(err as Error).message}`);
+    }
+    const parsed = seedFileSchema.safeParse(raw);
+    if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+        throw new Error(`seed file ${path} is invalid: ${issues}`);
+    }
+    return parsed.data;
+}
+
+export function mergeSeeds(...seeds: SeedFile[]): SeedFile {
+    return {
+        sortimenter: seeds.flatMap((s) => s.sortimenter),
+        itSystemInstanser: seeds.flatMap((s) => s.itSystemInstanser),
+        tenants: seeds.flatMap((s) => s.tenants),
+    };
+}
+
+export function sha256Hex(text: string): string {
+    return crypto.createHash("sha256").update(text, "utf8").digest("hex");
+}

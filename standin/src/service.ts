@@ -1,0 +1,195 @@
+// The rules of the classification system for subscriptions, independent of HTTP.
+import { problems } from "./problems";
+import { AbonnementRow, Livscyklus, overlaps, SearchFilter, Store } from "./store";
+import { Clock } from "./time";
+
+/** Who acts: a municipality (from its credentials) or the stand-in's administrator. */
+export type Actor = { kind: "kommune"; kommunekode: string } | { kind: "admin" };
+
+export interface Abonnement {
+    uuid: string;
+    kommunekode: string;
+    sortiment: string;
+    itSystemInstans: string;
+    skemaversion: string;
+    virkning: { from: string; to: string | null };
+    livscyklus: Livscyklus;
+    note: string | null;
+    registrering: { oprettet: string; tidspunkt: string; aktoer: string };
+    version: number;
+    levering: { status: "Afventer" | "Leveret" | "Stoppet"; leveretTidspunkt: string | null; forventetTidspunkt: string | null };
+}
+
+export interface OpretInput {
+    sortiment: string;
+    itSystemInstans: string;
+    skemaversion: string;
+    virkning: { from: string; to: string | null };
+    note?: string;
+}
+
+export function etagOf(a: { version: number }): string {
+    return `"${a.version}"`;
+}
+
+function aktoerOf(actor: Actor): string {
+    return actor.kind === "admin" ? "admin" : `kommune:${actor.kommunekode}`;
+}
+
+export class SubscriptionService {
+    constructor(
+        private readonly store: Store,
+        private readonly clock: Clock,
+        /** Time from creation until the sortiment reaches the subscribing system. */
+        private readonly deliveryDelayMs: number,
+    ) {}
+
+    view(row: AbonnementRow): Abonnement {
+        const due = new Date(Date.parse(row.oprettet) + this.deliveryDelayMs);
+        const ended = row.livscyklus === "Passiv" || row.livscyklus === "Slettet" || (row.to !== null && row.to <= this.clock.today());
+        let levering: Abonnement["levering"];
+        if (ended) levering = { status: "Stoppet", leveretTidspunkt: null, forventetTidspunkt: null };
+        else if (this.clock.now() >= due) levering = { status: "Leveret", leveretTidspunkt: due.toISOString(), forventetTidspunkt: due.toISOString() };
+        else levering = { status: "Afventer", leveretTidspunkt: null, forventetTidspunkt: due.toISOString() };
+        return {
+            uuid: row.uuid,
+            kommunekode: row.kommunekode,
+            sortiment: row.sortiment,
+            itSystemInstans: row.itSystemInstans,
+            skemaversion: row.skemaversion,
+            virkning: { from: row.from, to: row.to },
+            livscyklus: row.livscyklus,
+            note: row.note,
+            registrering: { oprettet: row.oprettet, tidspunkt: row.tidspunkt, aktoer: row.aktoer },
+            version: row.version,
+            levering,
+        };
+    }
+
+    /** Reads a subscription the actor may see; Slettet and other municipalities' are "not found". */
+    private visible(actor: Actor, uuid: string): AbonnementRow {
+        const row = this.store.getAbonnement(uuid);
+        if (!row || row.livscyklus === "Slettet" || (actor.kind === "kommune" && row.kommunekode !== actor.kommunekode)) {
+            throw problems.notFound("Abonnement", uuid);
+        }
+        return row;
+    }
+
+    laes(actor: Actor, uuid: string): Abonnement {
+        return this.view(this.visible(actor, uuid));
+    }
+
+    soeg(actor: Actor & { kind: "kommune" }, filter: Omit<SearchFilter, "kommunekode" | "includeDeleted"> & { aktiv?: boolean },
+        offset: number, limit: number): { total: number; foersteresultat: number; items: Abonnement[] } {
+        const { aktiv, ...rest } = filter;
+        const { total, rows } = this.store.search(
+            { ...rest, kommunekode: actor.kommunekode, ...(aktiv ? { aktivPaa: this.clock.today() } : {}) },
+            offset, limit);
+        return { total, foersteresultat: offset, items: rows.map((r) => this.view(r)) };
+    }
+
+    opret(actor: Actor, kommunekode: string, input: OpretInput): Abonnement {
+        const sortiment = this.store.getSortiment(input.sortiment);
+        const errors = [];
+        if (!sortiment) {
+            errors.push({ field: "sortiment", message: "no sortiment has this uuid", value: input.sortiment });
+        } else if (!sortiment.skemaversioner.includes(input.skemaversion)) {
+            errors.push({
+                field: "skemaversion",
+                message: `sortiment ${sortiment.brugervendtnoegle} supports skemaversion ${sortiment.skemaversioner.join(", ")}`,
+                value: input.skemaversion,
+            });
+        }
+        if (!this.store.getItSystemInstans(input.itSystemInstans)) {
+            errors.push({ field: "itSystemInstans", message: "no it-systeminstans has this uuid", value: input.itSystemInstans });
+        }
+        if (input.virkning.to !== null && input.virkning.to < input.virkning.from) {
+            errors.push({ field: "virkning.to", message: `must not be before virkning.from (${input.virkning.from})`, value: input.virkning.to });
+        }
+        if (errors.length) {
+            throw problems.unprocessable(errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+        }
+        return this.store.transaction(() => {
+            const clash = this.store
+                .liveWithKey(kommunekode, input.sortiment, input.itSystemInstans)
+                .find((existing) => overlaps(existing, input.virkning));
+            if (clash) {
+                throw problems.conflict(
+                    `kommune ${kommunekode} already has abonnement ${clash.uuid} on this sortiment for this it-systeminstans ` +
+                    `with virkning ${clash.from}..${clash.to ?? "(open)"} overlapping ${input.virkning.from}..${input.virkning.to ?? "(open)"}`,
+                    clash.uuid);
+            }
+            const now = this.clock.now().toISOString();
+            const row = this.store.insert({
+                kommunekode,
+                sortiment: input.sortiment,
+                itSystemInstans: input.itSystemInstans,
+                skemaversion: input.skemaversion,
+                from: input.virkning.from,
+                to: input.virkning.to,
+                livscyklus: "Opstaaet",
+                note: input.note ?? null,
+                oprettet: now,
+                tidspunkt: now,
+                aktoer: aktoerOf(actor),
+            });
+            return this.view(row);
+        });
+    }
+
+    private checkIfMatch(row: AbonnementRow, ifMatch: string | undefined, required: boolean): void {
+        if (ifMatch === undefined) {
+            if (required) throw problems.preconditionRequired();
+            return;
+        }
+        if (ifMatch !== "*" && ifMatch !== etagOf(row)) throw problems.preconditionFailed(ifMatch, etagOf(row));
+    }
+
+    ret(actor: Actor, uuid: string, to: string | null, ifMatch: string | undefined, requireIfMatch = true): Abonnement {
+        return this.store.transaction(() => {
+            const row = this.visible(actor, uuid);
+            this.checkIfMatch(row, ifMatch, requireIfMatch);
+            if (row.livscyklus === "Passiv") {
+                throw problems.conflict(`abonnement ${uuid} is Passiv and cannot be changed`);
+            }
+            if (to !== null && to < row.from) {
+                throw problems.unprocessable(`virkning.to: must not be before virkning.from (${row.from})`,
+                    [{ field: "virkning.to", message: `must not be before virkning.from (${row.from})`, value: to }]);
+            }
+            const clash = this.store
+                .liveWithKey(row.kommunekode, row.sortiment, row.itSystemInstans)
+                .find((other) => other.uuid !== uuid && overlaps(other, { from: row.from, to }));
+            if (clash) {
+                throw problems.conflict(`extending abonnement ${uuid} would overlap abonnement ${clash.uuid}`, clash.uuid);
+            }
+            const updated = this.store.update(uuid, {
+                to, livscyklus: "Rettet", tidspunkt: this.clock.now().toISOString(), aktoer: aktoerOf(actor),
+            });
+            return this.view(updated);
+        });
+    }
+
+    passiver(actor: Actor, uuid: string, ifMatch: string | undefined): Abonnement {
+        return this.store.transaction(() => {
+            const row = this.visible(actor, uuid);
+            this.checkIfMatch(row, ifMatch, false);
+            if (row.livscyklus === "Passiv") return this.view(row);
+            return this.view(this.store.update(uuid, {
+                livscyklus: "Passiv", tidspunkt: this.clock.now().toISOString(), aktoer: aktoerOf(actor),
+            }));
+        });
+    }
+
+    slet(actor: Actor, uuid: string, ifMatch: string | undefined): void {
+        this.store.transaction(() => {
+            const row = this.visible(actor, uuid);
+            this.checkIfMatch(row, ifMatch, false);
+            this.store.update(uuid, { livscyklus: "Slettet", tidspunkt: this.clock.now().toISOString(), aktoer: aktoerOf(actor) });
+        });
+    }
+
+    /** Everything, Slettet included: for the admin's inspection. */
+    all(kommunekode?: string): Abonnement[] {
+        return this.store.search({ ...(kommunekode ? { kommunekode } : {}), includeDeleted: true }, 0, 1_000_000).rows.map((r) => this.view(r));
+    }
+}

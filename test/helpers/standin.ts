@@ -1,0 +1,70 @@
+// Starts the stand-in for tests: in-process, on a free port, with municipalities whose tokens the
+// test knows, and an admin token for out-of-band changes.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { RequestLogEntry, RunningStandin, startStandin, StandinOptions, sha256Hex } from "@fk-iac/klassifikation-standin";
+import { call } from "./http";
+
+export interface TestKommune {
+    kommunekode: string;
+    navn: string;
+    token: string;
+}
+
+export const testKommuner: TestKommune[] = [
+    { kommunekode: "0101", navn: "København", token: "" },
+    { kommunekode: "0751", navn: "Aarhus", token: "" },
+    { kommunekode: "0851", navn: "Aalborg", token: "" },
+];
+
+export interface TestStandin {
+    server: RunningStandin;
+    url: string;
+    adminToken: string;
+    kommuner: TestKommune[];
+    dbPath: string;
+    log: RequestLogEntry[];
+    admin(method: string, p: string, body?: unknown): Promise<any>;
+    close(): Promise<void>;
+}
+
+export function randomToken(): string {
+    return crypto.randomBytes(24).toString("base64url");
+}
+
+export async function startTestStandin(opts: Partial<StandinOptions> & { kommuner?: number } = {}): Promise<TestStandin> {
+    const kommuner = testKommuner.slice(0, opts.kommuner ?? testKommuner.length).map((k) => ({ ...k, token: randomToken() }));
+    const adminToken = randomToken();
+    const dbPath = opts.dbPath ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fk-standin-")), "standin.db");
+    const log: RequestLogEntry[] = [];
+    const server = await startStandin({
+        deliveryDelaySeconds: 86_400,
+        ...opts,
+        dbPath,
+        adminToken,
+        log: (e) => log.push(e),
+        seed: {
+            ...(opts.seed ?? {}),
+            tenants: [
+                ...(opts.seed?.tenants ?? []),
+                ...kommuner.map((k) => ({ kommunekode: k.kommunekode, navn: k.navn, tokenSha256: [sha256Hex(k.token)], certificateFingerprints: [] })),
+            ],
+        },
+    });
+    return {
+        server,
+        url: server.url,
+        adminToken,
+        kommuner,
+        dbPath,
+        log,
+        admin: async (method, p, body) => {
+            const res = await call(server.url, method, p, { token: adminToken, body });
+            if (res.status >= 300) throw new Error(`admin ${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
+            return res.body;
+        },
+        close: () => server.close(),
+    };
+}
