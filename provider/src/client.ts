@@ -1,0 +1,250 @@
+// The one module that talks to the classification API. It speaks the HTTP+JSON contract of
+// contract/openapi.yaml through axios: timeouts, retries with exponential backoff and full jitter on
+// 429 (honouring Retry-After), 5xx and network errors for idempotent calls, response validation with
+// zod, a user agent, and debug logging with secrets redacted. `ClassificationApi` is the seam where
+// another transport (e.g. SOAP over Serviceplatformen) plugs in.
+import axios, { AxiosInstance, AxiosResponse, Method } from "axios";
+import * as https from "node:https";
+import { z } from "zod";
+import { ConnectionSettings, secretsOf } from "./connection";
+import { errors, FkError } from "./errors";
+import {
+    Abonnement, AbonnementOpret, abonnementPageSchema, abonnementSchema, ItSystemInstans, itSystemInstansSchema,
+    Problem, problemSchema, Sortiment, sortimentListSchema, sortimentSchema,
+} from "./wire";
+
+/** Filters of Soeg (search) on subscriptions. */
+export interface AbonnementFilter {
+    sortiment?: string;
+    itSystemInstans?: string;
+    /** Only subscriptions in force today (not Passiv, not ended). */
+    aktiv?: boolean;
+    livscyklus?: "Opstaaet" | "Rettet" | "Passiv";
+}
+
+/** The outcome of one Opret attempt. */
+export type CreateOutcome =
+    | { kind: "created"; abonnement: Abonnement }
+    | { kind: "conflict"; existing: string | undefined }
+    /** The request may or may not have been carried out (lost response, timeout, 5xx). */
+    | { kind: "unknown"; cause: string };
+
+/** The classification API as the provider needs it. */
+export interface ClassificationApi {
+    findSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]>;
+    getSortiment(uuid: string): Promise<Sortiment | undefined>;
+    getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined>;
+    /** All matching subscriptions, every page. */
+    searchAbonnementer(filter: AbonnementFilter): Promise<Abonnement[]>;
+    getAbonnement(uuid: string): Promise<Abonnement | undefined>;
+    /** One attempt, never retried blindly: callers make it safe by searching first. */
+    createAbonnement(body: AbonnementOpret): Promise<CreateOutcome>;
+    /** Ret virkning.to with If-Match; undefined when the subscription is gone. */
+    setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined>;
+    /** Passiver; undefined when it is gone. */
+    passivate(uuid: string): Promise<Abonnement | undefined>;
+    /** Slet; false when it was already gone. */
+    remove(uuid: string): Promise<boolean>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const USER_AGENT = `fk-iac-klassifikation/${require("../package.json").version} (pulumi dynamic provider; node ${process.version})`;
+
+/** Logs to stderr when FK_KLASSIFIKATION_DEBUG is set, with every secret replaced by [secret]. */
+export type DebugLog = (message: string) => void;
+
+export function makeDebugLog(secrets: string[]): DebugLog {
+    if (!process.env.FK_KLASSIFIKATION_DEBUG) return () => undefined;
+    return (message) => process.stderr.write(`[fk-klassifikation] ${redact(message, secrets)}\n`);
+}
+
+export function redact(text: string, secrets: string[]): string {
+    let out = text;
+    for (const s of secrets) out = out.split(s).join("[secret]");
+    return out.replace(/(authorization:\s*bearer\s+)\S+/gi, "$1[secret]");
+}
+
+function networkCause(err: unknown): string {
+    const e = err as { code?: string; message?: string };
+    return e.code ? `${e.code}${e.message ? ` (${e.message})` : ""}` : e.message ?? String(err);
+}
+
+export class HttpClassificationApi implements ClassificationApi {
+    private readonly http: AxiosInstance;
+    private readonly log: DebugLog;
+    private readonly secrets: string[];
+
+    constructor(private readonly settings: ConnectionSettings, private readonly sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {
+        this.secrets = secretsOf(settings);
+        this.log = makeDebugLog(this.secrets);
+        const agent = new https.Agent({
+            keepAlive: true,
+            ...(settings.caBundle ? { ca: settings.caBundle } : {}),
+            ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
+            ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
+            ...(settings.pfx ? { pfx: settings.pfx, passphrase: settings.pfxPassphrase } : {}),
+            rejectUnauthorized: true,
+        });
+        this.http = axios.create({
+            baseURL: `${settings.endpoint}/api/v1`,
+            timeout: settings.timeoutMs,
+            httpsAgent: agent,
+            proxy: false,
+            maxRedirects: 0,
+            validateStatus: () => true,
+            transitional: { clarifyTimeoutError: true },
+            headers: {
+                "User-Agent": USER_AGENT,
+                Accept: "application/json, application/problem+json",
+                ...(settings.token ? { Authorization: `Bearer ${settings.token}` } : {}),
+            },
+        });
+    }
+
+    private backoff(attempt: number, retryAfter: string | undefined): number {
+        const cap = this.settings.retryMaxDelayMs;
+        if (retryAfter !== undefined) {
+            const seconds = Number(retryAfter);
+            const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+            if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), cap);
+        }
+        return Math.floor(Math.random() * Math.min(cap, this.settings.retryBaseDelayMs * 2 ** attempt));
+    }
+
+    /**
+     * Sends one request; idempotent ones are retried on 429, 5xx and network errors. Returns the final
+     * response (any status), or throws FkError("FK_UNAVAILABLE") when every attempt failed.
+     */
+    private async send(operation: string, method: Method, url: string, opts: {
+        data?: unknown; params?: Record<string, unknown>; headers?: Record<string, string>; idempotent: boolean;
+    }): Promise<AxiosResponse> {
+        const attempts = opts.idempotent ? this.settings.maxRetries + 1 : 1;
+        let lastCause = "";
+        for (let attempt = 0; attempt < attempts; attempt++) {
+            const started = Date.now();
+            try {
+                const res = await this.http.request({ method, url, data: opts.data, params: opts.params, headers: opts.headers });
+                this.log(`${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${attempt + 1})`);
+                if (!RETRYABLE_STATUS.has(res.status) || attempt === attempts - 1) return res;
+                lastCause = `HTTP ${res.status}`;
+                const delay = this.backoff(attempt, res.headers["retry-after"] as string | undefined);
+                this.log(`${operation}: retrying in ${delay}ms after ${lastCause}`);
+                await this.sleep(delay);
+            } catch (err) {
+                lastCause = redact(networkCause(err), this.secrets);
+                this.log(`${operation}: ${method} ${url} failed: ${lastCause} (attempt ${attempt + 1})`);
+                if (attempt === attempts - 1) break;
+                await this.sleep(this.backoff(attempt, undefined));
+            }
+        }
+        throw errors.unavailable(operation, attempts, lastCause);
+    }
+
+    private parse<T>(operation: string, schema: z.ZodType<T>, res: AxiosResponse): T {
+        const result = schema.safeParse(res.data);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            throw errors.malformedResponse(operation,
+                `HTTP ${res.status}, ${issue.path.join(".") || "body"}: ${issue.message}`);
+        }
+        return result.data;
+    }
+
+    private problem(res: AxiosResponse): Problem {
+        const parsed = problemSchema.safeParse(res.data);
+        return parsed.success ? parsed.data : {};
+    }
+
+    /** Turns an unexpected status into the right FkError. */
+    private fail(operation: string, res: AxiosResponse): never {
+        const p = this.problem(res);
+        const detail = redact(
+            [p.detail ?? p.title ?? `HTTP ${res.status}`, ...(p.errors ?? []).map((e) => `${e.field}: ${e.message}`)].join("; "),
+            this.secrets);
+        if (res.status === 401) throw errors.unauthorized(operation, this.settings.endpoint);
+        if (res.status === 403) throw errors.forbidden(operation, detail);
+        if (res.status === 412) throw new FkError("FK_CONCURRENT_CHANGE", `${operation}: ${detail}`, 412);
+        if (RETRYABLE_STATUS.has(res.status)) throw errors.unavailable(operation, this.settings.maxRetries + 1, `HTTP ${res.status}: ${detail}`);
+        throw errors.rejected(operation, res.status, detail);
+    }
+
+    async findSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]> {
+        const res = await this.send("Soeg sortiment", "GET", "/sortimenter",
+            { params: brugervendtnoegle === undefined ? {} : { brugervendtnoegle }, idempotent: true });
+        if (res.status !== 200) this.fail("Soeg sortiment", res);
+        return this.parse("Soeg sortiment", sortimentListSchema, res).items;
+    }
+
+    async getSortiment(uuid: string): Promise<Sortiment | undefined> {
+        const res = await this.send("Laes sortiment", "GET", `/sortimenter/${uuid}`, { idempotent: true });
+        if (res.status === 404) return undefined;
+        if (res.status !== 200) this.fail("Laes sortiment", res);
+        return this.parse("Laes sortiment", sortimentSchema, res);
+    }
+
+    async getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined> {
+        const res = await this.send("Laes it-systeminstans", "GET", `/it-systeminstanser/${uuid}`, { idempotent: true });
+        if (res.status === 404) return undefined;
+        if (res.status !== 200) this.fail("Laes it-systeminstans", res);
+        return this.parse("Laes it-systeminstans", itSystemInstansSchema, res);
+    }
+
+    async searchAbonnementer(filter: AbonnementFilter): Promise<Abonnement[]> {
+        const all: Abonnement[] = [];
+        const pageSize = 500;
+        for (let offset = 0; ; offset += pageSize) {
+            const res = await this.send("Soeg abonnement", "GET", "/abonnementer", {
+                params: { ...filter, foersteresultat: offset, maksimalantalresultater: pageSize },
+                idempotent: true,
+            });
+            if (res.status !== 200) this.fail("Soeg abonnement", res);
+            const page = this.parse("Soeg abonnement", abonnementPageSchema, res);
+            all.push(...page.items);
+            if (page.items.length === 0 || offset + page.items.length >= page.total) return all;
+        }
+    }
+
+    async getAbonnement(uuid: string): Promise<Abonnement | undefined> {
+        const res = await this.send("Laes abonnement", "GET", `/abonnementer/${uuid}`, { idempotent: true });
+        if (res.status === 404) return undefined;
+        if (res.status !== 200) this.fail("Laes abonnement", res);
+        return this.parse("Laes abonnement", abonnementSchema, res);
+    }
+
+    async createAbonnement(body: AbonnementOpret): Promise<CreateOutcome> {
+        let res: AxiosResponse;
+        try {
+            res = await this.send("Opret abonnement", "POST", "/abonnementer", { data: body, idempotent: false });
+        } catch (err) {
+            if (err instanceof FkError && err.code === "FK_UNAVAILABLE") return { kind: "unknown", cause: err.message };
+            throw err;
+        }
+        if (res.status === 201) return { kind: "created", abonnement: this.parse("Opret abonnement", abonnementSchema, res) };
+        if (res.status === 409) return { kind: "conflict", existing: this.problem(res).existing };
+        if (RETRYABLE_STATUS.has(res.status)) return { kind: "unknown", cause: `HTTP ${res.status}` };
+        this.fail("Opret abonnement", res);
+    }
+
+    async setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined> {
+        const res = await this.send("Ret abonnement", "PATCH", `/abonnementer/${uuid}`, {
+            data: { virkning: { to } }, headers: { "If-Match": `"${version}"` }, idempotent: true,
+        });
+        if (res.status === 404) return undefined;
+        if (res.status !== 200) this.fail("Ret abonnement", res);
+        return this.parse("Ret abonnement", abonnementSchema, res);
+    }
+
+    async passivate(uuid: string): Promise<Abonnement | undefined> {
+        const res = await this.send("Passiver abonnement", "POST", `/abonnementer/${uuid}/passiver`, { idempotent: true });
+        if (res.status === 404) return undefined;
+        if (res.status !== 200) this.fail("Passiver abonnement", res);
+        return this.parse("Passiver abonnement", abonnementSchema, res);
+    }
+
+    async remove(uuid: string): Promise<boolean> {
+        const res = await this.send("Slet abonnement", "DELETE", `/abonnementer/${uuid}`, { idempotent: true });
+        if (res.status === 404) return false;
+        if (res.status !== 204) this.fail("Slet abonnement", res);
+        return true;
+    }
+}

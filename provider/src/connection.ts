@@ -1,0 +1,182 @@
+// Connection settings of the classification API: read at run time from the stack's config (namespace
+// `fk`) or the environment, never captured into the serialized provider or written to state.
+import * as fs from "node:fs";
+import { errors } from "./errors";
+
+/**
+ * How the provider reaches the classification API.
+ *
+ * Stack config key / environment variable for each field:
+ *
+ * | field | stack config | environment |
+ * | --- | --- | --- |
+ * | endpoint | `fk:endpoint` | `FK_KLASSIFIKATION_ENDPOINT` |
+ * | token | `fk:token` (secret) | `FK_KLASSIFIKATION_TOKEN` |
+ * | clientCertificate | `fk:clientCertificate` (PEM) or `fk:clientCertificateFile` | `FK_KLASSIFIKATION_CLIENT_CERTIFICATE(_FILE)` |
+ * | clientKey | `fk:clientKey` (secret PEM) or `fk:clientKeyFile` | `FK_KLASSIFIKATION_CLIENT_KEY(_FILE)` |
+ * | clientKeyPassphrase | `fk:clientKeyPassphrase` (secret) | `FK_KLASSIFIKATION_CLIENT_KEY_PASSPHRASE` |
+ * | pfx | `fk:pfx` (secret, base64) or `fk:pfxFile` | `FK_KLASSIFIKATION_PFX(_FILE)` |
+ * | pfxPassphrase | `fk:pfxPassphrase` (secret) | `FK_KLASSIFIKATION_PFX_PASSPHRASE` |
+ * | caBundle | `fk:caBundle` (PEM) or `fk:caBundleFile` | `FK_KLASSIFIKATION_CA_BUNDLE(_FILE)` |
+ * | timeoutMs | `fk:timeoutMs` | `FK_KLASSIFIKATION_TIMEOUT_MS` |
+ * | maxRetries | `fk:maxRetries` | `FK_KLASSIFIKATION_MAX_RETRIES` |
+ *
+ * @example
+ * pulumi config set fk:endpoint https://klassifikation.example.dk
+ * pulumi config set --secret fk:token "$TOKEN"
+ */
+export interface ConnectionSettings {
+    /** Base URL of the classification API; the contract's paths live under `/api/v1`. */
+    endpoint: string;
+    /** Bearer token for the municipality. */
+    token?: string;
+    /** Client certificate (PEM) for mutual TLS. */
+    clientCertificate?: string;
+    /** Private key (PEM) of the client certificate. */
+    clientKey?: string;
+    /** Passphrase of an encrypted clientKey. */
+    clientKeyPassphrase?: string;
+    /** PKCS#12 bundle with certificate and key, instead of clientCertificate/clientKey. */
+    pfx?: Buffer;
+    pfxPassphrase?: string;
+    /** CA certificates (PEM) to trust for the endpoint, instead of the system's. */
+    caBundle?: string;
+    /** Timeout of one HTTP request. @default 30000 */
+    timeoutMs: number;
+    /** Retries of an idempotent call after 429, 5xx or a network error. @default 5 */
+    maxRetries: number;
+    /** First backoff delay; doubles each retry, with full jitter. @default 250 */
+    retryBaseDelayMs: number;
+    /** Longest backoff delay (and longest Retry-After honoured). @default 10000 */
+    retryMaxDelayMs: number;
+}
+
+/** Looks up a raw setting; `get("endpoint")` reads fk:endpoint. */
+export type SettingSource = (key: string) => string | undefined;
+
+const envName = (key: string) => `FK_KLASSIFIKATION_${key.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+
+/** Settings from the stack config (preferred) and then the environment. */
+export function settingSource(config?: { get(key: string): string | undefined }): SettingSource {
+    return (key) => {
+        const fromConfig = config?.get(`fk:${key}`);
+        if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+        const fromEnv = process.env[envName(key)];
+        return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+    };
+}
+
+function isLoopback(hostname: string): boolean {
+    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function integer(get: SettingSource, key: string, fallback: number, min: number, max: number): number {
+    const raw = get(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+        throw errors.invalidConnection(`fk:${key}`, `must be a whole number from ${min} to ${max}`, raw);
+    }
+    return n;
+}
+
+/** Inline value or the contents of the file named by `<key>File`. Never echoes the value in errors. */
+function inlineOrFile(get: SettingSource, key: string): string | undefined {
+    const inline = get(key);
+    const file = get(`${key}File`);
+    if (inline !== undefined && file !== undefined) {
+        throw errors.invalidConnection(`fk:${key}`, `set either fk:${key} or fk:${key}File, not both`);
+    }
+    if (file === undefined) return inline;
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw errors.invalidConnection(`fk:${key}File`, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, file);
+    }
+}
+
+/** Reads and validates the connection settings. Errors name the setting, never a secret's value. */
+export function readConnectionSettings(get: SettingSource): ConnectionSettings {
+    const endpoint = get("endpoint");
+    if (endpoint === undefined) {
+        throw errors.invalidConnection("fk:endpoint",
+            "is not set; run `pulumi config set fk:endpoint https://...` or set FK_KLASSIFIKATION_ENDPOINT");
+    }
+    let url: URL;
+    try {
+        url = new URL(endpoint);
+    } catch {
+        throw errors.invalidConnection("fk:endpoint", "is not a URL; expected e.g. https://klassifikation.example.dk", endpoint);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+        throw errors.invalidConnection("fk:endpoint", "must be an https:// URL", endpoint);
+    }
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) throw errors.insecureEndpoint(endpoint);
+    if (url.username || url.password) {
+        throw errors.invalidConnection("fk:endpoint", "must not contain credentials; use fk:token or a client certificate");
+    }
+
+    const clientCertificate = inlineOrFile(get, "clientCertificate");
+    const clientKey = inlineOrFile(get, "clientKey");
+    const pfxText = get("pfx");
+    const pfxFile = get("pfxFile");
+    let pfx: Buffer | undefined;
+    if (pfxText !== undefined && pfxFile !== undefined) {
+        throw errors.invalidConnection("fk:pfx", "set either fk:pfx or fk:pfxFile, not both");
+    }
+    if (pfxText !== undefined) pfx = Buffer.from(pfxText, "base64");
+    if (pfxFile !== undefined) {
+        try {
+            pfx = fs.readFileSync(pfxFile);
+        } catch (err) {
+            throw errors.invalidConnection("fk:pfxFile", `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, pfxFile);
+        }
+    }
+    if (Boolean(clientCertificate) !== Boolean(clientKey)) {
+        throw errors.invalidConnection(clientCertificate ? "fk:clientKey" : "fk:clientCertificate",
+            "is missing; a client certificate needs both fk:clientCertificate and fk:clientKey (or use fk:pfx)");
+    }
+    if (pfx && clientCertificate) {
+        throw errors.invalidConnection("fk:pfx", "cannot be combined with fk:clientCertificate/fk:clientKey; choose one");
+    }
+    if (clientCertificate && !/-----BEGIN CERTIFICATE-----/.test(clientCertificate)) {
+        throw errors.invalidConnection("fk:clientCertificate", "is not a PEM certificate (-----BEGIN CERTIFICATE-----)");
+    }
+    if (clientKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(clientKey)) {
+        throw errors.invalidConnection("fk:clientKey", "is not a PEM private key");
+    }
+    const caBundle = inlineOrFile(get, "caBundle");
+    if (caBundle && !/-----BEGIN CERTIFICATE-----/.test(caBundle)) {
+        throw errors.invalidConnection("fk:caBundle", "is not PEM certificates (-----BEGIN CERTIFICATE-----)");
+    }
+    const token = get("token");
+    if (token !== undefined && /\s/.test(token.trim())) {
+        throw errors.invalidConnection("fk:token", "contains white space; paste the token alone");
+    }
+    if (!token && !clientCertificate && !pfx) {
+        throw errors.invalidConnection("fk:token",
+            "is not set and no client certificate is configured; set fk:token (as a secret) or fk:clientCertificate/fk:clientKey or fk:pfx");
+    }
+    return {
+        endpoint: endpoint.replace(/\/+$/, ""),
+        token: token?.trim(),
+        clientCertificate,
+        clientKey,
+        clientKeyPassphrase: get("clientKeyPassphrase"),
+        pfx,
+        pfxPassphrase: get("pfxPassphrase"),
+        caBundle,
+        timeoutMs: integer(get, "timeoutMs", 30_000, 100, 600_000),
+        maxRetries: integer(get, "maxRetries", 5, 0, 20),
+        retryBaseDelayMs: integer(get, "retryBaseDelayMs", 250, 0, 60_000),
+        retryMaxDelayMs: integer(get, "retryMaxDelayMs", 10_000, 0, 300_000),
+    };
+}
+
+/** Every secret in the settings, for redaction of anything that might be logged or thrown. */
+export function secretsOf(s: ConnectionSettings): string[] {
+    return [s.token, s.clientKey, s.clientKeyPassphrase, s.pfxPassphrase, s.pfx?.toString("base64")].filter(
+        (v): v is string => typeof v === "string" && v.length >= 4,
+    );
+}

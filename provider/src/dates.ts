@@ -1,0 +1,31 @@
+// Calendar dates in Danish time (Europe/Copenhagen): "dags dato" is today there, not in UTC.
+
+const danishDate = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Copenhagen",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+});
+
+/**
+ * Today's date (YYYY-MM-DD) in Europe/Copenhagen.
+ *
+ * `FK_KLASSIFIKATION_TODAY=YYYY-MM-DD` overrides it, for rehearsals and tests that must see another day.
+ */
+export function danishToday(now: Date = new Date()): string {
+    const override = process.env.FK_KLASSIFIKATION_TODAY;
+    if (override && isCalendarDate(override)) return override;
+    return danishDate.format(now);
+}
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(s: string): boolean {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** Whole days from a to b (both YYYY-MM-DD). */
+export function daysBetween(a: string, b: string): number {
+    return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}

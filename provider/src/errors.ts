@@ -1,0 +1,113 @@
+// Every user-facing error of the provider is built here, so messages stay consistent and testable.
+// Each says what is wrong, the value found, what is allowed, and how to fix it. None ever contains a
+// credential: values from connection settings are named, never shown.
+
+/** Stable codes of the provider's errors (for tests and for scripts that read the output). */
+export type FkErrorCode =
+    | "FK_INVALID_INPUT"
+    | "FK_INVALID_CONNECTION"
+    | "FK_INSECURE_ENDPOINT"
+    | "FK_UNAUTHORIZED"
+    | "FK_FORBIDDEN"
+    | "FK_NOT_FOUND"
+    | "FK_CONFLICT"
+    | "FK_CONCURRENT_CHANGE"
+    | "FK_REJECTED"
+    | "FK_UNAVAILABLE"
+    | "FK_MALFORMED_RESPONSE"
+    | "FK_UNKNOWN_SORTIMENT"
+    | "FK_UNSUPPORTED_SKEMAVERSION"
+    | "FK_UNKNOWN_IT_SYSTEM";
+
+export class FkError extends Error {
+    readonly code: FkErrorCode;
+    /** HTTP status behind the error, when there was one. */
+    readonly status?: number;
+
+    constructor(code: FkErrorCode, message: string, status?: number) {
+        super(`${message} [${code}]`);
+        this.name = "FkError";
+        this.code = code;
+        this.status = status;
+    }
+}
+
+function show(value: unknown): string {
+    if (value === undefined) return "(not set)";
+    if (typeof value === "string") {
+        const s = value.length > 80 ? `${value.slice(0, 80)}… (${value.length} characters)` : value;
+        return JSON.stringify(s);
+    }
+    try {
+        const s = JSON.stringify(value);
+        return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+    } catch {
+        return String(value);
+    }
+}
+
+export const errors = {
+    /** A resource input is invalid. */
+    invalidInput: (field: string, value: unknown, allowed: string) =>
+        new FkError("FK_INVALID_INPUT", `${field} is ${show(value)}; ${allowed}`),
+
+    /** A connection setting is invalid; never shows the value when it is a secret. */
+    invalidConnection: (setting: string, problem: string, value?: unknown) =>
+        new FkError("FK_INVALID_CONNECTION",
+            `connection setting ${setting} ${value === undefined ? "" : `is ${show(value)}: `}${problem}`),
+
+    insecureEndpoint: (endpoint: string) =>
+        new FkError("FK_INSECURE_ENDPOINT",
+            `endpoint ${show(endpoint)} uses plain HTTP; the classification API must be reached over HTTPS ` +
+            "(plain HTTP is allowed only to loopback addresses such as 127.0.0.1 or localhost). " +
+            "Set fk:endpoint to an https:// URL"),
+
+    unauthorized: (operation: string, endpoint: string) =>
+        new FkError("FK_UNAUTHORIZED",
+            `the classification API at ${endpoint} refused the credentials (401) during ${operation}. ` +
+            "Check fk:token (pulumi config set --secret fk:token ...) or the client certificate settings; " +
+            "they must be registered for your municipality", 401),
+
+    forbidden: (operation: string, detail: string) =>
+        new FkError("FK_FORBIDDEN", `the classification API refused ${operation} (403): ${detail}. ` +
+            "Your municipality's credentials lack the role needed (for subscriptions: abonner)", 403),
+
+    unknownSortiment: (sortiment: string, known: string[]) =>
+        new FkError("FK_UNKNOWN_SORTIMENT",
+            `sortiment ${show(sortiment)} does not exist in the classification system; ` +
+            (known.length ? `known sortimenter include ${known.map((k) => show(k)).join(", ")}` : "give its brugervendtnoegle or uuid")),
+
+    unsupportedSkemaversion: (skemaversion: string, sortiment: string, supported: string[]) =>
+        new FkError("FK_UNSUPPORTED_SKEMAVERSION",
+            `skemaversion ${show(skemaversion)} is not offered by sortiment ${sortiment}; it supports ${supported.join(", ")}`),
+
+    unknownItSystem: (uuid: string) =>
+        new FkError("FK_UNKNOWN_IT_SYSTEM",
+            `itSystemInstans ${show(uuid)} is not a registered it-systeminstans; check the uuid in the classification system ` +
+            "(for KMD Opus Debitor it is 362ebac2-761b-4a44-abc6-679f2d5615ce)"),
+
+    conflictingSubscription: (existing: { uuid: string; skemaversion: string; from: string; to: string | null }, wanted: string) =>
+        new FkError("FK_CONFLICT",
+            `an active subscription ${existing.uuid} already exists for this sortiment and it-systeminstans ` +
+            `(skemaversion ${existing.skemaversion}, validFrom ${existing.from}, validTo ${existing.to ?? "(empty)"}), ` +
+            `but the program asks for ${wanted}. To bring it under management, declare it with exactly these values ` +
+            "(the next pulumi up adopts it), then change them in the program; or end it in the classification system first", 409),
+
+    concurrentChange: (uuid: string) =>
+        new FkError("FK_CONCURRENT_CHANGE",
+            `subscription ${uuid} was changed by someone else since Pulumi last read it (412). ` +
+            "Run `pulumi refresh` to see its current state, then `pulumi up` again", 412),
+
+    rejected: (operation: string, status: number, detail: string) =>
+        new FkError("FK_REJECTED", `the classification API rejected ${operation} (${status}): ${detail}`, status),
+
+    unavailable: (operation: string, attempts: number, cause: string) =>
+        new FkError("FK_UNAVAILABLE",
+            `the classification API did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
+            "Nothing was left half-done: run pulumi up again when it is reachable"),
+
+    malformedResponse: (operation: string, problem: string) =>
+        new FkError("FK_MALFORMED_RESPONSE",
+            `the classification API answered ${operation} with a response that does not match the contract: ${problem}. ` +
+            "Nothing was recorded from it; check fk:endpoint points at the classification API"),
+};

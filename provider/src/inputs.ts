@@ -1,0 +1,114 @@
+// Validation and normalisation of the resource's inputs (the provider's `check`). Runs before
+// anything is sent: each bad property gives one failure naming the value and what is allowed.
+import { z } from "zod";
+import { danishToday, isCalendarDate } from "./dates";
+import { DESTROY_BEHAVIOURS, DestroyBehaviour, SKEMAVERSION_PATTERN } from "./domain";
+
+/** The value Pulumi passes for inputs not yet known at preview time. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Inputs as stored in state after check. */
+export interface CheckedInputs {
+    sortiment: string;
+    itSystemInstans: string;
+    skemaversion: string;
+    validFrom: string;
+    /** True when validFrom was not given and was fixed to the creation day. */
+    validFromDefaulted: boolean;
+    validTo?: string;
+    onDestroy: DestroyBehaviour;
+    /** project/stack/name of the Pulumi resource, written into the subscription's note. */
+    managedBy: string;
+}
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+const anyCaseUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const MAX_TEXT = 200;
+
+function show(v: unknown): string {
+    if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+    if (v === undefined) return "missing";
+    try {
+        const s = JSON.stringify(v);
+        return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+    } catch {
+        return String(v);
+    }
+}
+
+const text = (what: string) => z.string({ error: `must be a string (${what})` });
+
+/** Each input's rule, with the message that says what is allowed. */
+const rules: Record<string, z.ZodType> = {
+    sortiment: text("a sortiment's brugervendtnoegle such as \"Borgerblikket\", or its uuid")
+        .trim()
+        .min(1, "must not be empty; give a brugervendtnoegle such as \"Borgerblikket\" or a uuid")
+        .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
+        .refine((s) => !/[\u0000-\u001f<>{}\\]/.test(s), "must not contain control characters or <>{}\\"),
+    itSystemInstans: text("the it-systeminstans uuid").refine((s) => anyCaseUuid.test(s),
+        "must be a uuid such as 362ebac2-761b-4a44-abc6-679f2d5615ce (KMD Opus Debitor)"),
+    skemaversion: text("e.g. \"1.3\"").refine((s) => SKEMAVERSION_PATTERN.test(s),
+        "must be a schema version written major.minor, e.g. \"1.3\" (task GB1.0 requires 1.3)"),
+    validFrom: text("a date YYYY-MM-DD").refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig fra)").optional(),
+    validTo: text("a date YYYY-MM-DD").refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig til), or left out").optional(),
+    onDestroy: z.enum(DESTROY_BEHAVIOURS as [DestroyBehaviour, ...DestroyBehaviour[]], {
+        error: `must be one of ${DESTROY_BEHAVIOURS.map((b) => `"${b}"`).join(", ")}`,
+    }).optional(),
+    managedBy: z.string().max(400).optional(),
+};
+
+const KNOWN = new Set([...Object.keys(rules), "validFromDefaulted", "__provider"]);
+
+/**
+ * Validates and normalises news. `olds` are the previous inputs (empty on create): a defaulted
+ * validFrom keeps its first value, so a later `pulumi up` on another day shows no change.
+ */
+export function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const out: Record<string, unknown> = { ...news };
+    for (const key of Object.keys(news)) {
+        if (!KNOWN.has(key)) {
+            failures.push({ property: key, reason: `${key} is not an input of SortimentSubscription; allowed: ${Object.keys(rules).join(", ")}` });
+        }
+    }
+    for (const [key, rule] of Object.entries(rules)) {
+        const value = news[key];
+        if (value === UNKNOWN) continue;
+        if ((value === null || value === undefined) && key !== "sortiment" && key !== "itSystemInstans" && key !== "skemaversion") {
+            delete out[key];
+            continue;
+        }
+        const parsed = rule.safeParse(value);
+        if (!parsed.success) {
+            const message = value === undefined ? "is required" : parsed.error.issues[0].message;
+            failures.push({ property: key, reason: `${key} is ${show(value)}: ${message}` });
+        } else {
+            out[key] = parsed.data;
+        }
+    }
+    if (typeof out.itSystemInstans === "string" && out.itSystemInstans !== UNKNOWN) out.itSystemInstans = out.itSystemInstans.toLowerCase();
+    if (typeof out.sortiment === "string" && anyCaseUuid.test(out.sortiment)) out.sortiment = out.sortiment.toLowerCase();
+    out.onDestroy ??= "endDate";
+
+    if (out.validFrom === undefined) {
+        const previous = olds.validFrom;
+        out.validFrom = typeof previous === "string" && previous !== UNKNOWN ? previous : danishToday();
+        out.validFromDefaulted = typeof previous === "string" ? olds.validFromDefaulted === true : true;
+    } else if (out.validFrom !== UNKNOWN) {
+        out.validFromDefaulted = false;
+    }
+    const { validFrom, validTo } = out;
+    if (typeof validFrom === "string" && typeof validTo === "string" && validFrom !== UNKNOWN && validTo !== UNKNOWN
+        && isCalendarDate(validFrom) && isCalendarDate(validTo) && validTo < validFrom) {
+        failures.push({ property: "validTo", reason: `validTo is "${validTo}": must not be before validFrom "${validFrom}"` });
+    }
+    return { inputs: out, failures };
+}
+
+export function isUnknown(v: unknown): boolean {
+    return v === UNKNOWN;
+}

@@ -1,0 +1,263 @@
+// The implementation of the SortimentSubscription dynamic provider. It is loaded at run time by the
+// small shim that Pulumi serializes into state (see resource.ts), so state never holds this code:
+// delete and refresh of old resources run the installed version, which must keep reading every
+// earlier state shape (STATE_VERSION).
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { AbonnementFilter, ClassificationApi, HttpClassificationApi } from "./client";
+import { readConnectionSettings, settingSource } from "./connection";
+import { danishToday } from "./dates";
+import { DestroyBehaviour, UUID_PATTERN } from "./domain";
+import { errors, FkError } from "./errors";
+import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
+import { Abonnement, Sortiment } from "./wire";
+
+/** Shape version of the outputs this code writes. Version 1 is the first. */
+export const STATE_VERSION = 1;
+
+/** Outputs stored in state: the checked inputs plus what the classification system says. */
+export interface SubscriptionOutputs extends CheckedInputs {
+    stateVersion: number;
+    /** The subscription's uuid (also the resource id). */
+    abonnementUuid: string;
+    sortimentUuid: string;
+    /** The sortiment's brugervendtnoegle, e.g. "Borgerblikket". */
+    sortimentNavn: string;
+    /** The subscribing system's name, e.g. "KMD Opus Debitor". */
+    itSystemInstansNavn: string;
+    kommunekode: string;
+    livscyklus: string;
+    /** When the subscription was created (registration time). */
+    oprettet: string;
+    /** Time of the latest registration. */
+    registreringstid: string;
+    /** Version for If-Match. */
+    version: number;
+    /** Delivery to the subscribing system: Afventer, Leveret or Stoppet. */
+    leveringStatus: string;
+    leveretTidspunkt?: string;
+    forventetLevering?: string;
+    /** True when create adopted a subscription that already existed. */
+    adopted: boolean;
+}
+
+/** Attempts of the look-up-then-create loop before giving up. */
+const CREATE_ATTEMPTS = 6;
+
+export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
+    private api?: ClassificationApi;
+    private config?: { get(key: string): string | undefined };
+
+    constructor(api?: ClassificationApi) {
+        this.api = api;
+    }
+
+    async configure(req: dynamic.ConfigureRequest): Promise<void> {
+        this.config = req.config;
+    }
+
+    /** The API client, built on first use so that `check` works without connection settings. */
+    private client(): ClassificationApi {
+        this.api ??= new HttpClassificationApi(readConnectionSettings(settingSource(this.config)));
+        return this.api;
+    }
+
+    async check(olds: any, news: any): Promise<dynamic.CheckResult> {
+        return checkInputs(olds ?? {}, news ?? {});
+    }
+
+    async diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
+        const replaces: string[] = [];
+        const changed: string[] = [];
+        const sameSortiment = isUnknown(news.sortiment) ? false
+            : news.sortiment === olds.sortiment || news.sortiment === olds.sortimentUuid || news.sortiment === olds.sortimentNavn;
+        if (!sameSortiment) replaces.push("sortiment");
+        if (news.itSystemInstans !== olds.itSystemInstans) replaces.push("itSystemInstans");
+        if (news.skemaversion !== olds.skemaversion) replaces.push("skemaversion");
+        // A defaulted validFrom stays the creation day: it never causes a change by itself.
+        if (!news.validFromDefaulted && news.validFrom !== olds.validFrom) replaces.push("validFrom");
+        // Out-of-band passivation or deletion found by refresh: only a new subscription repairs it.
+        if (olds.livscyklus === "Passiv" || olds.livscyklus === "Slettet") replaces.push("livscyklus");
+        if ((news.validTo ?? null) !== (olds.validTo ?? null)) changed.push("validTo");
+        if (news.onDestroy !== olds.onDestroy) changed.push("onDestroy");
+        if (news.managedBy !== olds.managedBy) changed.push("managedBy");
+        const keyUnchanged = !replaces.includes("sortiment") && !replaces.includes("itSystemInstans");
+        return {
+            changes: replaces.length + changed.length > 0,
+            replaces,
+            // With the same sortiment and subscriber, the old subscription must end before the new one
+            // starts (one active subscription per key); otherwise create first, so service never stops.
+            deleteBeforeReplace: replaces.length > 0 && keyUnchanged,
+        };
+    }
+
+    private async resolveSortiment(ref: string): Promise<Sortiment> {
+        const api = this.client();
+        if (UUID_PATTERN.test(ref)) {
+            const s = await api.getSortiment(ref);
+            if (!s) throw errors.unknownSortiment(ref, (await api.findSortimenter()).map((x) => x.brugervendtnoegle));
+            return s;
+        }
+        const found = await api.findSortimenter(ref);
+        if (found.length !== 1) throw errors.unknownSortiment(ref, (await api.findSortimenter()).map((x) => x.brugervendtnoegle));
+        return found[0];
+    }
+
+    private outputs(inputs: CheckedInputs, a: Abonnement, sortiment: { uuid: string; brugervendtnoegle: string }, systemName: string, adopted: boolean): SubscriptionOutputs {
+        const out: SubscriptionOutputs = {
+            ...inputs,
+            skemaversion: a.skemaversion,
+            validFrom: a.virkning.from,
+            stateVersion: STATE_VERSION,
+            abonnementUuid: a.uuid,
+            sortimentUuid: sortiment.uuid,
+            sortimentNavn: sortiment.brugervendtnoegle,
+            itSystemInstansNavn: systemName,
+            kommunekode: a.kommunekode,
+            livscyklus: a.livscyklus,
+            oprettet: a.registrering.oprettet,
+            registreringstid: a.registrering.tidspunkt,
+            version: a.version,
+            leveringStatus: a.levering.status,
+            adopted,
+        };
+        if (a.virkning.to !== null) out.validTo = a.virkning.to;
+        else delete out.validTo;
+        if (a.levering.leveretTidspunkt) out.leveretTidspunkt = a.levering.leveretTidspunkt;
+        if (a.levering.forventetTidspunkt) out.forventetLevering = a.levering.forventetTidspunkt;
+        return out;
+    }
+
+    async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
+        const api = this.client();
+        const sortiment = await this.resolveSortiment(inputs.sortiment);
+        if (!sortiment.skemaversioner.includes(inputs.skemaversion)) {
+            throw errors.unsupportedSkemaversion(inputs.skemaversion, sortiment.brugervendtnoegle, sortiment.skemaversioner);
+        }
+        const system = await api.getItSystemInstans(inputs.itSystemInstans);
+        if (!system) throw errors.unknownItSystem(inputs.itSystemInstans);
+        const key: AbonnementFilter = { sortiment: sortiment.uuid, itSystemInstans: inputs.itSystemInstans, aktiv: true };
+        const wanted = { skemaversion: inputs.skemaversion, from: inputs.validFrom, to: inputs.validTo ?? null };
+        const note = `managed by pulumi: ${inputs.managedBy}`;
+
+        // Look up first, every time: a lost response, a timeout or a killed `pulumi up` may have
+        // created it already. Opret itself is never retried blindly.
+        let lastCause = "";
+        for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+            const existing = await api.searchAbonnementer(key);
+            if (existing.length > 0) {
+                const match = existing.find((a) => a.skemaversion === wanted.skemaversion && a.virkning.to === wanted.to
+                    && (a.virkning.from === wanted.from || (inputs.validFromDefaulted && a.note === note)));
+                if (!match) {
+                    const e = existing[0];
+                    throw errors.conflictingSubscription(
+                        { uuid: e.uuid, skemaversion: e.skemaversion, from: e.virkning.from, to: e.virkning.to },
+                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`);
+                }
+                const adopted = match.note !== note;
+                return { id: match.uuid, outs: this.outputs(inputs, match, sortiment, system.navn, adopted) };
+            }
+            const outcome = await api.createAbonnement({
+                sortiment: sortiment.uuid,
+                itSystemInstans: inputs.itSystemInstans,
+                skemaversion: inputs.skemaversion,
+                virkning: { from: inputs.validFrom, to: inputs.validTo ?? null },
+                note,
+            });
+            if (outcome.kind === "created") {
+                return { id: outcome.abonnement.uuid, outs: this.outputs(inputs, outcome.abonnement, sortiment, system.navn, false) };
+            }
+            // conflict: someone created one in between (or a subscription overlaps in time); unknown:
+            // the outcome is not known. Either way the next look-up decides.
+            lastCause = outcome.kind === "conflict" ? `409 conflict with ${outcome.existing ?? "an existing subscription"}` : outcome.cause;
+            if (outcome.kind === "conflict" && outcome.existing) {
+                const other = await api.getAbonnement(outcome.existing);
+                if (other && !(await api.searchAbonnementer(key)).some((a) => a.uuid === other.uuid)) {
+                    // It overlaps in time but is not active today (e.g. it starts later): report it as is.
+                    throw errors.conflictingSubscription(
+                        { uuid: other.uuid, skemaversion: other.skemaversion, from: other.virkning.from, to: other.virkning.to },
+                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`);
+                }
+            }
+            await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000)));
+        }
+        throw errors.unavailable("Opret abonnement", CREATE_ATTEMPTS, lastCause);
+    }
+
+    async read(id: string, props: SubscriptionOutputs): Promise<dynamic.ReadResult> {
+        const api = this.client();
+        const a = await api.getAbonnement(id);
+        if (!a) return { id: "", props: {} };
+        const system = await api.getItSystemInstans(a.itSystemInstans);
+        const sortiment = (await api.getSortiment(a.sortiment)) ?? { uuid: a.sortiment, brugervendtnoegle: props.sortimentNavn ?? a.sortiment };
+        const inputs: CheckedInputs = {
+            sortiment: props.sortiment ?? sortiment.brugervendtnoegle,
+            itSystemInstans: a.itSystemInstans,
+            skemaversion: a.skemaversion,
+            validFrom: a.virkning.from,
+            validFromDefaulted: props.validFromDefaulted ?? false,
+            onDestroy: props.onDestroy ?? "endDate",
+            managedBy: props.managedBy ?? "",
+        };
+        return { id, props: this.outputs(inputs, a, sortiment, system?.navn ?? props.itSystemInstansNavn ?? "", props.adopted ?? false) };
+    }
+
+    async update(id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
+        const api = this.client();
+        let current = await api.getAbonnement(id);
+        if (!current) {
+            throw errors.rejected("Ret abonnement", 404,
+                `subscription ${id} no longer exists; run \`pulumi refresh\` and then \`pulumi up\` to create it again`);
+        }
+        if (current.version !== olds.version) throw errors.concurrentChange(id);
+        const to = news.validTo ?? null;
+        if (current.virkning.to !== to) {
+            try {
+                const changed = await api.setValidTo(id, to, current.version);
+                if (!changed) throw errors.rejected("Ret abonnement", 404, `subscription ${id} was deleted meanwhile`);
+                current = changed;
+            } catch (err) {
+                // A retried Ret whose first attempt went through answers 412: accept it if the state is what we asked for.
+                if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
+                const now = await api.getAbonnement(id);
+                if (!now || now.virkning.to !== to || now.version !== current.version + 1) throw errors.concurrentChange(id);
+                current = now;
+            }
+        }
+        const sortiment = { uuid: olds.sortimentUuid, brugervendtnoegle: olds.sortimentNavn };
+        return { outs: this.outputs({ ...news, validFrom: olds.validFrom }, current, sortiment, olds.itSystemInstansNavn, olds.adopted ?? false) };
+    }
+
+    async delete(id: string, props: SubscriptionOutputs): Promise<void> {
+        const behaviour: DestroyBehaviour = props.onDestroy ?? "endDate";
+        if (behaviour === "retain") return;
+        const api = this.client();
+        if (behaviour === "delete") {
+            await api.remove(id);
+            return;
+        }
+        const current = await api.getAbonnement(id);
+        if (!current || current.livscyklus === "Passiv") return;
+        if (behaviour === "passivate") {
+            await api.passivate(id);
+            return;
+        }
+        // endDate: Gyldig til = today, or validFrom for a subscription that has not started yet.
+        const today = danishToday();
+        const to = current.virkning.from > today ? current.virkning.from : today;
+        if (current.virkning.to !== null && current.virkning.to <= to) return;
+        try {
+            await api.setValidTo(id, to, current.version);
+        } catch (err) {
+            if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
+            const now = await api.getAbonnement(id);
+            if (now && now.livscyklus !== "Passiv" && (now.virkning.to === null || now.virkning.to > to)) throw errors.concurrentChange(id);
+        }
+    }
+}
+
+/** Entry point of the serialized shim: one provider per process. */
+let instance: SortimentSubscriptionProvider | undefined;
+export function handler(): SortimentSubscriptionProvider {
+    instance ??= new SortimentSubscriptionProvider();
+    return instance;
+}

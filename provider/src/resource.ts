@@ -1,0 +1,124 @@
+// The SortimentSubscription resource. What Pulumi serializes into state is only the small shim below:
+// each method loads the installed implementation (`@fk-iac/klassifikation/runtime`) when it runs.
+// That keeps the serialized provider small, keeps zod and axios out of the closure serializer, and
+// lets delete/refresh of old resources run current code.
+import * as pulumi from "@pulumi/pulumi";
+import { BORGERBLIKKET, DestroyBehaviour, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION, RESOURCE_MODULE, RESOURCE_TYPE } from "./domain";
+
+const shim: pulumi.dynamic.ResourceProvider = {
+    configure: (req) => require("@fk-iac/klassifikation/runtime").handler().configure(req),
+    check: (olds, news) => require("@fk-iac/klassifikation/runtime").handler().check(olds, news),
+    diff: (id, olds, news) => require("@fk-iac/klassifikation/runtime").handler().diff(id, olds, news),
+    create: (inputs) => require("@fk-iac/klassifikation/runtime").handler().create(inputs),
+    read: (id, props) => require("@fk-iac/klassifikation/runtime").handler().read(id, props),
+    update: (id, olds, news) => require("@fk-iac/klassifikation/runtime").handler().update(id, olds, news),
+    delete: (id, props) => require("@fk-iac/klassifikation/runtime").handler().delete(id, props),
+};
+
+/**
+ * Inputs of a {@link SortimentSubscription}. The Danish UI fields of FK Klassifikation map to them as:
+ * Sortiment → `sortiment`, Abonnerende It-systeminstans → `itSystemInstans`, Skemaversion →
+ * `skemaversion`, Gyldig fra → `validFrom`, Gyldig til → `validTo`.
+ *
+ * @example
+ * new SortimentSubscription("borgerblikket", {
+ *     sortiment: "Borgerblikket",
+ *     itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", // KMD Opus Debitor
+ *     skemaversion: "1.3",
+ * });
+ */
+export interface SortimentSubscriptionArgs {
+    /** The sortiment: its brugervendtnoegle (e.g. "Borgerblikket") or its uuid. Changing it replaces the subscription. */
+    sortiment: pulumi.Input<string>;
+    /** Uuid of the subscribing it-systeminstans. Changing it replaces the subscription. */
+    itSystemInstans: pulumi.Input<string>;
+    /** Schema version the sortiment is delivered in, e.g. "1.3". Changing it replaces the subscription. */
+    skemaversion: pulumi.Input<string>;
+    /**
+     * First day in force (Gyldig fra), YYYY-MM-DD. Changing it replaces the subscription.
+     * @default today in Danish time (Europe/Copenhagen), fixed when the subscription is created
+     */
+    validFrom?: pulumi.Input<string>;
+    /**
+     * Day it ends (Gyldig til), YYYY-MM-DD; the subscription is in force until the day before. Changed in place.
+     * @default none: open-ended, as task GB1.0 asks
+     */
+    validTo?: pulumi.Input<string>;
+    /**
+     * What destroying the resource does in the classification system.
+     * @default "endDate": Gyldig til is set to today, keeping the history (the OIO way)
+     */
+    onDestroy?: pulumi.Input<DestroyBehaviour>;
+}
+
+/**
+ * A municipality's subscription (abonnement) of an it-systeminstans to a sortiment in FK Klassifikation.
+ *
+ * The resource id is the subscription's uuid. Connection settings come from stack config (`fk:endpoint`,
+ * `fk:token` or a client certificate; see ConnectionSettings) and are never stored in state.
+ *
+ * @example
+ * const sub = new SortimentSubscription("borgerblikket", gb10Subscription);
+ * export const leveringStatus = sub.leveringStatus;
+ */
+export class SortimentSubscription extends pulumi.dynamic.Resource {
+    /** The subscription's uuid in FK Klassifikation. */
+    declare public readonly abonnementUuid: pulumi.Output<string>;
+    declare public readonly sortiment: pulumi.Output<string>;
+    declare public readonly sortimentUuid: pulumi.Output<string>;
+    /** The sortiment's brugervendtnoegle. */
+    declare public readonly sortimentNavn: pulumi.Output<string>;
+    declare public readonly itSystemInstans: pulumi.Output<string>;
+    /** The subscribing system's name, e.g. "KMD Opus Debitor". */
+    declare public readonly itSystemInstansNavn: pulumi.Output<string>;
+    declare public readonly skemaversion: pulumi.Output<string>;
+    declare public readonly validFrom: pulumi.Output<string>;
+    declare public readonly validTo: pulumi.Output<string | undefined>;
+    declare public readonly onDestroy: pulumi.Output<DestroyBehaviour>;
+    /** The municipality that owns it, from the credentials. */
+    declare public readonly kommunekode: pulumi.Output<string>;
+    /** OIO lifecycle: Opstaaet, Rettet, Passiv. */
+    declare public readonly livscyklus: pulumi.Output<string>;
+    /** Creation time in the classification system. */
+    declare public readonly oprettet: pulumi.Output<string>;
+    /** Time of the latest registration. */
+    declare public readonly registreringstid: pulumi.Output<string>;
+    /** Delivery to the subscribing system: Afventer (may take up to a day), Leveret, Stoppet. */
+    declare public readonly leveringStatus: pulumi.Output<string>;
+    declare public readonly leveretTidspunkt: pulumi.Output<string | undefined>;
+    declare public readonly forventetLevering: pulumi.Output<string | undefined>;
+    /** True when the subscription existed already and was adopted rather than created. */
+    declare public readonly adopted: pulumi.Output<boolean>;
+
+    constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+        super(shim, name, {
+            ...args,
+            managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+            abonnementUuid: undefined,
+            sortimentUuid: undefined,
+            sortimentNavn: undefined,
+            itSystemInstansNavn: undefined,
+            kommunekode: undefined,
+            livscyklus: undefined,
+            oprettet: undefined,
+            registreringstid: undefined,
+            leveringStatus: undefined,
+            leveretTidspunkt: undefined,
+            forventetLevering: undefined,
+            adopted: undefined,
+        }, opts, RESOURCE_MODULE, RESOURCE_TYPE);
+    }
+}
+
+/**
+ * The values task GB1.0 fixes: KMD Opus Debitor subscribes to the Borgerblikket sortiment in schema
+ * version 1.3, valid from today, with no end.
+ *
+ * @example
+ * new SortimentSubscription("borgerblikket-kmd-opus-debitor", gb10Subscription);
+ */
+export const gb10Subscription: SortimentSubscriptionArgs = Object.freeze({
+    sortiment: BORGERBLIKKET,
+    itSystemInstans: KMD_OPUS_DEBITOR,
+    skemaversion: REQUIRED_SKEMAVERSION,
+});
