@@ -75,12 +75,16 @@ export class PulumiWorkspace {
         };
     }
 
-    /** Starts the CLI without waiting; for tests that kill it part way. */
+    /**
+     * Starts the CLI without waiting. It leads a process group of its own (with the language host,
+     * the program and the provider plugins), so a test can kill all of it at once with killGroup.
+     */
     start(args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
         return spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
             cwd: this.programDir,
             env: this.cliEnv(extraEnv),
             stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
         });
     }
 
@@ -143,6 +147,17 @@ export class PulumiWorkspace {
     dispose(): void {
         if (process.env.FK_KEEP_WORK !== "1") {
             fs.rmSync(this.root, { recursive: true, force: true });
+        }
+    }
+}
+
+/** Sends a signal to the CLI and every process it started. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
+    if (child.pid !== undefined) {
+        try {
+            process.kill(-child.pid, signal);
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
         }
     }
 }
