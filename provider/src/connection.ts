@@ -66,7 +66,7 @@ export function settingSource(config?: { get(key: string): string | undefined })
     };
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
     const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
     return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
@@ -96,26 +96,38 @@ function inlineOrFile(get: SettingSource, key: string): string | undefined {
     }
 }
 
-/** Reads and validates the connection settings. Errors name the setting, never a secret's value. */
-export function readConnectionSettings(get: SettingSource): ConnectionSettings {
-    const endpoint = get("endpoint");
-    if (endpoint === undefined) {
-        throw errors.invalidConnection("fk:endpoint",
-            "is not set; run `pulumi config set fk:endpoint https://...` or set FK_KLASSIFIKATION_ENDPOINT");
-    }
+/**
+ * Checks an endpoint URL: https, or plain http to a loopback address only. Returns a problem
+ * description, or undefined when it is fine.
+ */
+export function endpointProblem(endpoint: string): { insecure: boolean; problem: string } | undefined {
     let url: URL;
     try {
         url = new URL(endpoint);
     } catch {
-        throw errors.invalidConnection("fk:endpoint", "is not a URL; expected e.g. https://klassifikation.example.dk", endpoint);
+        return { insecure: false, problem: "is not a URL; expected e.g. https://klassifikation.example.dk" };
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw errors.invalidConnection("fk:endpoint", "must be an https:// URL", endpoint);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return { insecure: false, problem: "must be an https:// URL" };
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+        return { insecure: true, problem: "uses plain HTTP; use https:// (plain HTTP is allowed only to loopback addresses)" };
     }
-    if (url.protocol === "http:" && !isLoopback(url.hostname)) throw errors.insecureEndpoint(endpoint);
-    if (url.username || url.password) {
-        throw errors.invalidConnection("fk:endpoint", "must not contain credentials; use fk:token or a client certificate");
+    if (url.username || url.password) return { insecure: false, problem: "must not contain credentials; use fk:token or a client certificate" };
+    return undefined;
+}
+
+/**
+ * Reads and validates the connection settings. Errors name the setting, never a secret's value.
+ * `endpoint`, when given, is the endpoint recorded on the resource and wins over the setting.
+ */
+export function readConnectionSettings(get: SettingSource, endpointOfResource?: string): ConnectionSettings {
+    const endpoint = endpointOfResource ?? get("endpoint");
+    if (endpoint === undefined) {
+        throw errors.invalidConnection("fk:endpoint",
+            "is not set; run `pulumi config set fk:endpoint https://...` or set FK_KLASSIFIKATION_ENDPOINT");
     }
+    const bad = endpointProblem(endpoint);
+    if (bad?.insecure) throw errors.insecureEndpoint(endpoint);
+    if (bad) throw errors.invalidConnection("fk:endpoint", bad.problem, /credentials/.test(bad.problem) ? undefined : endpoint);
 
     const clientCertificate = inlineOrFile(get, "clientCertificate");
     const clientKey = inlineOrFile(get, "clientKey");

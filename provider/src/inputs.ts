@@ -2,6 +2,7 @@
 // anything is sent: each bad property gives one failure naming the value and what is allowed.
 import { z } from "zod";
 import { danishToday, isCalendarDate } from "./dates";
+import { endpointProblem } from "./connection";
 import { DESTROY_BEHAVIOURS, DestroyBehaviour, SKEMAVERSION_PATTERN } from "./domain";
 
 /** The value Pulumi passes for inputs not yet known at preview time. */
@@ -19,6 +20,8 @@ export interface CheckedInputs {
     onDestroy: DestroyBehaviour;
     /** project/stack/name of the Pulumi resource, written into the subscription's note. */
     managedBy: string;
+    /** The classification API this subscription lives in (not a secret; credentials never are inputs). */
+    endpoint?: string;
 }
 
 export interface CheckFailure {
@@ -59,6 +62,10 @@ const rules: Record<string, z.ZodType> = {
         error: `must be one of ${DESTROY_BEHAVIOURS.map((b) => `"${b}"`).join(", ")}`,
     }).optional(),
     managedBy: z.string().max(400).optional(),
+    endpoint: text("the classification API's URL").max(2000, "must be at most 2000 characters").superRefine((s, ctx) => {
+        const bad = endpointProblem(s);
+        if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
+    }).optional(),
 };
 
 const KNOWN = new Set([...Object.keys(rules), "validFromDefaulted", "__provider"]);

@@ -44,21 +44,32 @@ export interface SubscriptionOutputs extends CheckedInputs {
 const CREATE_ATTEMPTS = 6;
 
 export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
-    private api?: ClassificationApi;
+    private readonly fixedApi?: ClassificationApi;
+    private readonly clients = new Map<string, ClassificationApi>();
     private config?: { get(key: string): string | undefined };
 
+    /** @param api a fixed transport for every endpoint (tests, or another transport). */
     constructor(api?: ClassificationApi) {
-        this.api = api;
+        this.fixedApi = api;
     }
 
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
         this.config = req.config;
     }
 
-    /** The API client, built on first use so that `check` works without connection settings. */
-    private client(): ClassificationApi {
-        this.api ??= new HttpClassificationApi(readConnectionSettings(settingSource(this.config)));
-        return this.api;
+    /**
+     * The API client for the endpoint a subscription lives in, built on first use so that `check`
+     * works without connection settings.
+     */
+    private client(endpoint: string | undefined): ClassificationApi {
+        if (this.fixedApi) return this.fixedApi;
+        const key = endpoint ?? "";
+        let api = this.clients.get(key);
+        if (!api) {
+            api = new HttpClassificationApi(readConnectionSettings(settingSource(this.config), endpoint));
+            this.clients.set(key, api);
+        }
+        return api;
     }
 
     async check(olds: any, news: any): Promise<dynamic.CheckResult> {
@@ -80,6 +91,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if ((news.validTo ?? null) !== (olds.validTo ?? null)) changed.push("validTo");
         if (news.onDestroy !== olds.onDestroy) changed.push("onDestroy");
         if (news.managedBy !== olds.managedBy) changed.push("managedBy");
+        // Another endpoint is another classification system: the subscription must be made there.
+        if (news.endpoint !== undefined && olds.endpoint !== undefined && news.endpoint !== olds.endpoint) replaces.push("endpoint");
         const keyUnchanged = !replaces.includes("sortiment") && !replaces.includes("itSystemInstans");
         return {
             changes: replaces.length + changed.length > 0,
@@ -90,8 +103,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         };
     }
 
-    private async resolveSortiment(ref: string): Promise<Sortiment> {
-        const api = this.client();
+    private async resolveSortiment(api: ClassificationApi, ref: string): Promise<Sortiment> {
         if (UUID_PATTERN.test(ref)) {
             const s = await api.getSortiment(ref);
             if (!s) throw errors.unknownSortiment(ref, (await api.findSortimenter()).map((x) => x.brugervendtnoegle));
@@ -128,8 +140,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     }
 
     async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
-        const api = this.client();
-        const sortiment = await this.resolveSortiment(inputs.sortiment);
+        const api = this.client(inputs.endpoint);
+        const sortiment = await this.resolveSortiment(api, inputs.sortiment);
         if (!sortiment.skemaversioner.includes(inputs.skemaversion)) {
             throw errors.unsupportedSkemaversion(inputs.skemaversion, sortiment.brugervendtnoegle, sortiment.skemaversioner);
         }
@@ -184,7 +196,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     }
 
     async read(id: string, props: SubscriptionOutputs): Promise<dynamic.ReadResult> {
-        const api = this.client();
+        const api = this.client(props.endpoint);
         const a = await api.getAbonnement(id);
         if (!a) return { id: "", props: {} };
         const system = await api.getItSystemInstans(a.itSystemInstans);
@@ -197,12 +209,13 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             validFromDefaulted: props.validFromDefaulted ?? false,
             onDestroy: props.onDestroy ?? "endDate",
             managedBy: props.managedBy ?? "",
+            ...(props.endpoint ? { endpoint: props.endpoint } : {}),
         };
         return { id, props: this.outputs(inputs, a, sortiment, system?.navn ?? props.itSystemInstansNavn ?? "", props.adopted ?? false) };
     }
 
     async update(id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
-        const api = this.client();
+        const api = this.client(olds.endpoint);
         let current = await api.getAbonnement(id);
         if (!current) {
             throw errors.rejected("Ret abonnement", 404,
@@ -230,7 +243,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     async delete(id: string, props: SubscriptionOutputs): Promise<void> {
         const behaviour: DestroyBehaviour = props.onDestroy ?? "endDate";
         if (behaviour === "retain") return;
-        const api = this.client();
+        const api = this.client(props.endpoint);
         if (behaviour === "delete") {
             await api.remove(id);
             return;

@@ -49,6 +49,13 @@ export interface SortimentSubscriptionArgs {
      * @default "endDate": Gyldig til is set to today, keeping the history (the OIO way)
      */
     onDestroy?: pulumi.Input<DestroyBehaviour>;
+    /**
+     * The classification API the subscription lives in. Recorded on the resource (it is not a secret),
+     * so destroy and refresh reach the right system, and policies can check it. Changing it replaces
+     * the subscription.
+     * @default the stack config fk:endpoint, else the environment variable FK_KLASSIFIKATION_ENDPOINT
+     */
+    endpoint?: pulumi.Input<string>;
 }
 
 /**
@@ -75,6 +82,8 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly validFrom: pulumi.Output<string>;
     declare public readonly validTo: pulumi.Output<string | undefined>;
     declare public readonly onDestroy: pulumi.Output<DestroyBehaviour>;
+    /** The classification API it lives in. */
+    declare public readonly endpoint: pulumi.Output<string | undefined>;
     /** The municipality that owns it, from the credentials. */
     declare public readonly kommunekode: pulumi.Output<string>;
     /** OIO lifecycle: Opstaaet, Rettet, Passiv. */
@@ -93,6 +102,7 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
         super(shim, name, {
             ...args,
+            endpoint: args.endpoint ?? (new pulumi.Config("fk").get("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined),
             managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
             abonnementUuid: undefined,
             sortimentUuid: undefined,

@@ -202,6 +202,8 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
             ["injection in sortiment", { sortiment: "<script>alert(1)</script>" }, "sortiment", /control characters or <>/],
             ["missing subscriber", { itSystemInstans: undefined }, "itSystemInstans", /is required/],
             ["unknown input", { gyldigTil: "2030-01-01" }, "gyldigTil", /not an input of SortimentSubscription/],
+            ["plain HTTP endpoint", { endpoint: "http://klassifikation.example.dk" }, "endpoint", /plain HTTP; use https:\/\//],
+            ["endpoint that is no URL", { endpoint: "klassifikation" }, "endpoint", /is not a URL/],
         ];
         for (const [name, over, property, reason] of bad) {
             it(`rejects ${name}, naming ${property}`, async function () {
