@@ -1,0 +1,87 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { isSubscription, known } from "./match";
+import { violation } from "./messages";
+
+/** Today's date in Danish time (Europe/Copenhagen), as the provider computes "dags dato". */
+export function danishToday(now: Date = new Date()): string {
+    const override = process.env.FK_KLASSIFIKATION_TODAY;
+    if (override && /^\d{4}-\d{2}-\d{2}$/.test(override)) return override;
+    return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Copenhagen", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+function addDays(date: string, days: number): string {
+    return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Config of {@link validFromWindowPolicy}. */
+export interface ValidFromWindowConfig {
+    /** How many days in the past an explicit validFrom may lie. @default 7 */
+    pastToleranceDays: number;
+    /** How many days ahead validFrom may lie. @default 31 */
+    maxDaysAhead: number;
+}
+
+/**
+ * An explicit validFrom (Gyldig fra) must lie within a window around today: not further in the past
+ * than a tolerance, and not too far ahead. A validFrom left out defaults to today (fixed when the
+ * subscription is created) and always passes.
+ *
+ * @example
+ * { "fk-valid-from-window": { "pastToleranceDays": 400 } } // e.g. to adopt an older subscription
+ */
+export const validFromWindowPolicy: ResourceValidationPolicy = {
+    name: "fk-valid-from-window",
+    description: "validFrom (Gyldig fra) must not lie in the past beyond a tolerance, nor too far ahead.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            pastToleranceDays: { type: "integer", minimum: 0, default: 7 },
+            maxDaysAhead: { type: "integer", minimum: 0, default: 31 },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (!isSubscription(args.type)) return;
+        const found = args.props.validFrom;
+        if (args.props.validFromDefaulted === true || !known(found)) return;
+        const { pastToleranceDays, maxDaysAhead } = args.getConfig<ValidFromWindowConfig>();
+        const today = danishToday();
+        const earliest = addDays(today, -pastToleranceDays);
+        const latest = addDays(today, maxDaysAhead);
+        if (found < earliest || found > latest) {
+            reportViolation(violation({
+                resource: args.name,
+                field: "validFrom",
+                found,
+                expected: `a date from ${earliest} to ${latest} (today ${today}, ${pastToleranceDays} day(s) back, ${maxDaysAhead} ahead)`,
+                fix: "Remove validFrom to start today (\"dags dato\"), or set a date inside the window.",
+            }));
+        }
+    },
+};
+
+/**
+ * Advisory: for the Borgerblikket sortiment, task GB1.0 leaves Gyldig til empty.
+ *
+ * @example
+ * new SortimentSubscription("borgerblikket", { ...gb10Subscription }) // no validTo
+ */
+export const validToEmptyPolicy: ResourceValidationPolicy = {
+    name: "fk-valid-to-empty",
+    description: "Borgerblikket subscriptions should have no validTo (Gyldig til is left empty in task GB1.0).",
+    enforcementLevel: "advisory",
+    validateResource: (args, reportViolation) => {
+        if (!isSubscription(args.type)) return;
+        const sortiment = args.props.sortimentNavn ?? args.props.sortiment;
+        if (!known(sortiment) || sortiment.toLowerCase() !== "borgerblikket") return;
+        const found = args.props.validTo;
+        if (found === undefined || found === null) return;
+        if (!known(found)) return;
+        reportViolation(violation({
+            resource: args.name,
+            field: "validTo",
+            found,
+            expected: "no value (Gyldig til left empty)",
+            fix: "Remove validTo unless the municipality really means to end the Borgerblikket subscription.",
+        }));
+    },
+};
