@@ -28,8 +28,10 @@ export const uniqueSubscriptionPolicy: StackValidationPolicy = {
                 seen.set(key, r.name);
                 continue;
             }
+            // Names in sorted order: the engine registers resources in no fixed order.
+            const [a, b] = [first, r.name].sort();
             reportViolation(
-                `SortimentSubscription "${r.name}" and "${first}" both subscribe it-systeminstans ${system} to sortiment ` +
+                `SortimentSubscription "${a}" and "${b}" both subscribe it-systeminstans ${system} to sortiment ` +
                 `"${sortiment}"; expected one subscription per pair. Remove one of them from the program.`,
                 r.urn);
         }

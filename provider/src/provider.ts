@@ -91,8 +91,10 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if ((news.validTo ?? null) !== (olds.validTo ?? null)) changed.push("validTo");
         if (news.onDestroy !== olds.onDestroy) changed.push("onDestroy");
         if (news.managedBy !== olds.managedBy) changed.push("managedBy");
-        // Another endpoint is another classification system: the subscription must be made there.
-        if (news.endpoint !== undefined && olds.endpoint !== undefined && news.endpoint !== olds.endpoint) replaces.push("endpoint");
+        // A new endpoint is only recorded: it may be a new name for the same system, and a replacement
+        // there would adopt and then end the very same subscription. If it is another system, the next
+        // refresh finds the subscription gone and `up` creates it there.
+        if ((news.endpoint ?? null) !== (olds.endpoint ?? null)) changed.push("endpoint");
         const keyUnchanged = !replaces.includes("sortiment") && !replaces.includes("itSystemInstans");
         return {
             changes: replaces.length + changed.length > 0,
@@ -215,7 +217,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     }
 
     async update(id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
-        const api = this.client(olds.endpoint);
+        const api = this.client(news.endpoint ?? olds.endpoint);
         let current = await api.getAbonnement(id);
         if (!current) {
             throw errors.rejected("Ret abonnement", 404,

@@ -51,8 +51,9 @@ export interface SortimentSubscriptionArgs {
     onDestroy?: pulumi.Input<DestroyBehaviour>;
     /**
      * The classification API the subscription lives in. Recorded on the resource (it is not a secret),
-     * so destroy and refresh reach the right system, and policies can check it. Changing it replaces
-     * the subscription.
+     * so destroy and refresh reach the right system, and policies can check it. Changing it only
+     * records the new endpoint (it may be a new name for the same system); if the subscription is not
+     * there, `pulumi refresh` shows it gone and the next `pulumi up` creates it.
      * @default the stack config fk:endpoint, else the environment variable FK_KLASSIFIKATION_ENDPOINT
      */
     endpoint?: pulumi.Input<string>;

@@ -137,7 +137,7 @@ describe("policy pack (unit)", function () {
                 { name: "b", props: { ...good(), sortiment: "5B7C0D3E-8F1A-4C2B-9D6E-0A1B2C3D4E5F" } },
             ]);
             assert.equal(m.length, 1);
-            assert.match(m[0], /"b" and "a" both subscribe/);
+            assert.match(m[0], /"a" and "b" both subscribe/);
         });
     });
 });
