@@ -103,6 +103,10 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
         super(shim, name, {
             ...args,
+            // Every output needs its key present, even when the input is left out.
+            validFrom: args.validFrom,
+            validTo: args.validTo,
+            onDestroy: args.onDestroy,
             endpoint: args.endpoint ?? (new pulumi.Config("fk").get("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined),
             managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
             abonnementUuid: undefined,

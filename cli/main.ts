@@ -1,0 +1,71 @@
+// The main job: task GB1.0 for a demo municipality, end to end on this machine.
+//
+//  1. starts the local stand-in for FK Klassifikation (loopback, data in .pulumi-local/),
+//  2. runs `pulumi up` of the root program with the policy pack, on the local file backend,
+//  3. reads the subscription back from the classification API and judges both result criteria.
+//
+// Running it again changes nothing and says so. Environment: FK_DEMO_PORT (default 47613),
+// FK_DEMO_DELIVERY_DELAY seconds (default 86400, as in reality), FK_DEMO_STACK (default "demo").
+import * as path from "node:path";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { assessTask, HttpClassificationApi, readConnectionSettings } from "@fk-iac/klassifikation";
+import { engineEnv, localSecret, log, repoRoot } from "./local";
+import { printAssessment } from "./report";
+import { startDemoStandin } from "./standin";
+
+const DEMO_KOMMUNE = { kode: "0101", navn: "København" };
+
+function numberFromEnv(name: string, fallback: number): number {
+    const raw = process.env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} is "${raw}"; expected a whole number >= 0`);
+    return n;
+}
+
+async function main(): Promise<number> {
+    const port = numberFromEnv("FK_DEMO_PORT", 47613);
+    const delay = numberFromEnv("FK_DEMO_DELIVERY_DELAY", 86_400);
+    const stackName = process.env.FK_DEMO_STACK || "demo";
+    const token = localSecret("demo-token");
+
+    const standin = await startDemoStandin({ port, kommunekode: DEMO_KOMMUNE.kode, kommunenavn: DEMO_KOMMUNE.navn, token, deliveryDelaySeconds: delay });
+    try {
+        log(`stand-in for FK Klassifikation at ${standin.url} (data in .pulumi-local/standin.db)`);
+        const env: Record<string, string> = {
+            ...engineEnv(),
+            // The demo's connection comes from the environment, so no secret is written to a stack file.
+            FK_KLASSIFIKATION_ENDPOINT: standin.url,
+            FK_KLASSIFIKATION_TOKEN: token,
+        };
+        const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: repoRoot }, { envVars: env });
+        await stack.setAllConfig({ "kommune:kode": { value: DEMO_KOMMUNE.kode }, "kommune:navn": { value: DEMO_KOMMUNE.navn } });
+        log(`stack ${stackName} (${DEMO_KOMMUNE.navn}, kommunekode ${DEMO_KOMMUNE.kode}) on ${env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL}`);
+        log("pulumi up --policy-pack policy");
+        const result = await stack.up({
+            policyPacks: [path.join(repoRoot, "policy")],
+            onOutput: (s) => process.stdout.write(s),
+            color: "never",
+        });
+        const changes = result.summary.resourceChanges ?? {};
+        const changed = Object.entries(changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
+        log(changed.length === 0
+            ? "no changes: the subscription was already in place, nothing was sent to create or change it"
+            : `applied: ${changed.map(([op, n]) => `${n} ${op}`).join(", ")}`);
+
+        const uuid = result.outputs.abonnementUuid?.value as string | undefined;
+        const api = new HttpClassificationApi(readConnectionSettings((k) => ({ endpoint: standin.url, token } as Record<string, string>)[k]));
+        const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
+        const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
+        const assessment = assessTask(abonnement, sortiment, { kommunekode: DEMO_KOMMUNE.kode });
+        printAssessment(`Task GB1.0 for ${DEMO_KOMMUNE.navn} (${DEMO_KOMMUNE.kode}) as FK Klassifikation sees it:`, assessment);
+        return assessment.state === "wrong" ? 1 : 0;
+    } finally {
+        await standin.stop();
+    }
+}
+
+main().then((code) => process.exit(code), (err) => {
+    log(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+});

@@ -1,0 +1,37 @@
+// Task GB1.0 ("Opret abonnement til Borgerblikkets sortiment for KMD Opus Debitor") as a Pulumi program.
+// One stack per municipality: the stack config names the municipality (kommune:kode, kommune:navn)
+// and how to reach FK Klassifikation (fk:endpoint, fk:token or a client certificate).
+import * as pulumi from "@pulumi/pulumi";
+import { gb10Subscription, SortimentSubscription } from "@fk-iac/klassifikation";
+
+const kommune = new pulumi.Config("kommune");
+const kode = kommune.require("kode");
+const navn = kommune.require("navn");
+if (!/^\d{3,4}$/.test(kode)) {
+    throw new pulumi.RunError(`kommune:kode is "${kode}"; expected the municipality's kommunekode, e.g. "0101" for København. ` +
+        "Fix it with `pulumi config set kommune:kode 0101`.");
+}
+
+// Sortiment Borgerblikket, Abonnerende It-systeminstans KMD Opus Debitor, Skemaversion 1.3,
+// Gyldig fra today (Danish time, fixed at creation), Gyldig til empty.
+const subscription = new SortimentSubscription("borgerblikket-kmd-opus-debitor", gb10Subscription);
+
+export const kommuneInfo = { kode, navn };
+export const abonnementUuid = subscription.abonnementUuid;
+export const endpoint = subscription.endpoint;
+export const abonnement = {
+    sortiment: subscription.sortimentNavn,
+    abonnerendeItSysteminstans: pulumi.interpolate`${subscription.itSystemInstansNavn} (${subscription.itSystemInstans})`,
+    skemaversion: subscription.skemaversion,
+    gyldigFra: subscription.validFrom,
+    gyldigTil: subscription.validTo.apply((to) => to ?? "(empty)"),
+    livscyklus: subscription.livscyklus,
+    oprettet: subscription.oprettet,
+    kommunekode: subscription.kommunekode,
+};
+/** Delivery to the debtor system at the time of the last `pulumi up`; `npm run status` checks it live. */
+export const levering = {
+    status: subscription.leveringStatus,
+    forventet: subscription.forventetLevering,
+    leveret: subscription.leveretTidspunkt,
+};

@@ -1,0 +1,75 @@
+// The main job (npm run main) and the status command, as a newcomer runs them, in an isolated
+// local folder: first run creates and verifies, second run changes nothing and says so.
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { collect, repoRoot } from "../helpers/pulumi";
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.listen(0, "127.0.0.1", () => {
+            const port = (srv.address() as net.AddressInfo).port;
+            srv.close(() => resolve(port));
+        });
+        srv.on("error", reject);
+    });
+}
+
+describe("main job and status command", function () {
+    const stack = `demo-e2e-${process.pid}`;
+    const local = path.join(repoRoot, ".work", `main-job-${process.pid}`);
+    let env: NodeJS.ProcessEnv;
+
+    before(async function () {
+        fs.mkdirSync(local, { recursive: true });
+        env = {
+            ...process.env,
+            FK_LOCAL_DIR: local,
+            FK_DEMO_STACK: stack,
+            FK_DEMO_PORT: String(await freePort()),
+            FK_DEMO_DELIVERY_DELAY: "3",
+            PULUMI_HOME: path.join(local, "pulumi-home"),
+        };
+        delete env.PULUMI_BACKEND_URL;
+        delete env.PULUMI_CONFIG_PASSPHRASE;
+        delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    });
+    after(function () {
+        fs.rmSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), { force: true });
+        if (process.env.FK_KEEP_WORK !== "1") fs.rmSync(local, { recursive: true, force: true });
+    });
+
+    const npm = (args: string[]) => collect(spawn("npm", ["run", "--silent", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
+
+    it("first run creates the subscription, with the policy pack, and verifies it", async function () {
+        const res = await npm(["main"]);
+        assert.equal(res.code, 0, res.output);
+        assert.match(res.output, /Policies:\s+✅ fk-klassifikation@v0\.1\.0/);
+        assert.match(res.output, /applied: 2 create/);
+        assert.match(res.output, /\[x\] 1\. created correctly: subscription [0-9a-f-]{36} is in force/);
+        assert.match(res.output, /\[ \] 2\. visible to the debtor system: pending/);
+        assert.ok(fs.existsSync(path.join(local, "state", ".pulumi")), "the file backend is in the local folder");
+        const passphrase = fs.statSync(path.join(local, "passphrase"));
+        assert.equal(passphrase.mode & 0o077, 0, "generated secrets are private to the user");
+    });
+
+    it("second run changes nothing and says so", async function () {
+        const res = await npm(["main"]);
+        assert.equal(res.code, 0, res.output);
+        assert.match(res.output, /no changes: the subscription was already in place/);
+        const requests = fs.readFileSync(path.join(local, "standin-requests.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+        assert.equal(requests.filter((r) => r.operation === "opretAbonnement").length, 1, "only the first run created");
+    });
+
+    it("status says done once the delivery delay has passed", async function () {
+        await new Promise((r) => setTimeout(r, 3500));
+        const res = await npm(["status", "--", stack, "--json"]);
+        assert.equal(res.code, 0, res.output);
+        const verdict = JSON.parse(res.stdout);
+        assert.equal(verdict.state, "done");
+        assert.equal(verdict.kommunekode, "0101");
+    });
+});
