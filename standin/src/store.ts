@@ -84,8 +84,12 @@ function toRow(r: Record<string, unknown>): AbonnementRow {
     };
 }
 
-/** Two virkning intervals [from, to) overlap; a null `to` is open-ended. */
+/**
+ * Two virkning intervals [from, to) overlap; a null `to` is open-ended. An empty interval (to = from:
+ * created and ended the same day) is never in force, so it overlaps nothing.
+ */
 export function overlaps(a: { from: string; to: string | null }, b: { from: string; to: string | null }): boolean {
+    if ((a.to !== null && a.to <= a.from) || (b.to !== null && b.to <= b.from)) return false;
     const aEndsAfterBStarts = a.to === null || a.to > b.from;
     const bEndsAfterAStarts = b.to === null || b.to > a.from;
     return aEndsAfterBStarts && bEndsAfterAStarts;

@@ -278,6 +278,22 @@ describe("stand-in behaviour", function () {
         }
     });
 
+    it("a subscription created and ended the same day does not block a new one", async function () {
+        const s = await startTestStandin({ kommuner: 1 });
+        try {
+            const token = s.kommuner[0].token;
+            const today = danishDateOf(new Date());
+            const first = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(today) });
+            const ended = await call(s.url, "PATCH", `/api/v1/abonnementer/${first.body.uuid}`,
+                { token, body: { virkning: { to: today } }, headers: { "If-Match": first.headers.etag as string } });
+            assert.equal(ended.status, 200);
+            const older = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body("2025-01-01") });
+            assert.equal(older.status, 201, JSON.stringify(older.body));
+        } finally {
+            await s.close();
+        }
+    });
+
     it("delivers after the configured delay", async function () {
         const s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 3600 });
         try {
