@@ -2,7 +2,7 @@
 // One stack per municipality: the stack config names the municipality (kommune:kode, kommune:navn)
 // and how to reach FK Klassifikation (fk:endpoint, fk:token or a client certificate).
 import * as pulumi from "@pulumi/pulumi";
-import { gb10Subscription, SortimentSubscription } from "@fk-iac/klassifikation";
+import { gb10Subscription, KMD_OPUS_DEBITOR, SortimentSubscription } from "@fk-iac/klassifikation";
 
 const kommune = new pulumi.Config("kommune");
 const kode = kommune.require("kode");
@@ -13,8 +13,10 @@ if (!/^\d{3,4}$/.test(kode)) {
 }
 
 // Sortiment Borgerblikket, Abonnerende It-systeminstans KMD Opus Debitor, Skemaversion 1.3,
-// Gyldig fra today (Danish time, fixed at creation), Gyldig til empty.
-const subscription = new SortimentSubscription("borgerblikket-kmd-opus-debitor", gb10Subscription);
+// Gyldig fra today (Danish time, fixed at creation), Gyldig til empty. A municipality with another
+// debtor system sets `debtorSystem` to its it-systeminstans uuid (the policy pack warns about it).
+const debtorSystem = new pulumi.Config().get("debtorSystem") ?? KMD_OPUS_DEBITOR;
+const subscription = new SortimentSubscription("borgerblikket-debitorsystem", { ...gb10Subscription, itSystemInstans: debtorSystem });
 
 export const kommuneInfo = { kode, navn };
 export const abonnementUuid = subscription.abonnementUuid;

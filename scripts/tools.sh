@@ -59,6 +59,8 @@ fk_recipe() { (cd "$FK_REPO_ROOT/scripts/engine" && cat $@ | sha256sum | cut -c1
 
 fk_build_engine() {
   local out="$1"
+  # Go's default install location, for shells whose PATH lacks it.
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
   command -v go >/dev/null 2>&1 || fk_die "no pulumi >= $FK_PULUMI_VERSION on PATH and no Go to build one: install the Pulumi CLI (https://www.pulumi.com/docs/install/) or Go >= 1.26"
   mkdir -p "$out"
   local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$FK_PULUMI_VERSION"

@@ -1,0 +1,81 @@
+// fleet: task GB1.0 for many municipalities at once, one stack per municipality, on the Automation API.
+//
+//   npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency 4]
+//                    [--report report.json] [--only 0101,0751] [--force] [--verbose] [--state-dir DIR]
+//
+// The inventory (YAML or CSV: kommunekode, navn, endpoint, credentials, debtorSystem) is validated
+// before any stack is touched. Every stack gets the policy pack. A failing municipality never stops
+// the others; the exit code is 1 when any failed (for status: 10 when some are only pending).
+// `up` re-runs only stacks whose row or program changed, or whose last up failed (--force: all).
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { engineEnv, localDir, log, repoRoot } from "./local";
+import { InventoryError, readInventory } from "./fleet/inventory";
+import { liveProgress, plainProgress } from "./fleet/progress";
+import { makeReport, table, writeReport } from "./fleet/report";
+import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
+
+const USAGE = "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
+
+async function main(argv: string[]): Promise<number> {
+    const { values, positionals } = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+            inventory: { type: "string", short: "i" },
+            concurrency: { type: "string", short: "c", default: "4" },
+            report: { type: "string" },
+            only: { type: "string" },
+            force: { type: "boolean", default: false },
+            verbose: { type: "boolean", default: false },
+            "state-dir": { type: "string" },
+            "policy-pack": { type: "string" },
+        },
+    });
+    const operation = positionals[0] as FleetOperation;
+    if (!OPERATIONS.includes(operation) || positionals.length !== 1) throw new Error(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
+    if (!values.inventory) throw new Error(`--inventory is required\n${USAGE}`);
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+        throw new Error(`--concurrency is "${values.concurrency}"; expected a whole number from 1 to 32`);
+    }
+    let rows = readInventory(values.inventory);
+    if (values.only) {
+        const wanted = new Set(values.only.split(",").map((s) => s.trim()));
+        const unknown = [...wanted].filter((k) => !rows.some((r) => r.kommunekode === k));
+        if (unknown.length) throw new Error(`--only names kommunekode(r) not in the inventory: ${unknown.join(", ")}`);
+        rows = rows.filter((r) => wanted.has(r.kommunekode));
+    }
+    const stateDir = path.resolve(values["state-dir"] ?? path.join(localDir, "fleet"));
+    log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
+
+    const progress = process.stderr.isTTY && !values.verbose
+        ? liveProgress(rows.length, process.stderr)
+        : plainProgress(rows.length, (s) => process.stderr.write(`${s}\n`), values.verbose === true);
+    const startedAt = new Date();
+    const results = await runFleet({
+        operation,
+        rows,
+        concurrency,
+        stateDir,
+        engineEnv: engineEnv(),
+        policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
+        force: values.force === true,
+        onEvent: (e) => progress.event(e),
+    });
+    progress.close();
+    const report = makeReport(operation, path.resolve(values.inventory), concurrency, startedAt, results);
+    const reportFile = path.resolve(values.report ?? path.join(stateDir, `report-${operation}.json`));
+    writeReport(reportFile, report);
+    process.stdout.write(`${table(report)}\n`);
+    log(`report: ${reportFile}`);
+    if (report.totals.failed > 0) return 1;
+    if (operation === "status" && results.some((r) => r.task === "pending")) return 10;
+    return 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+    if (err instanceof InventoryError) log(err.message);
+    else log(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+});

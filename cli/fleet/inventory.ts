@@ -1,0 +1,223 @@
+// The fleet inventory: one row per municipality (YAML or CSV), validated with zod before any stack is
+// touched. Every problem is reported with its file, line and field.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
+import { z } from "zod";
+
+/** KMD Opus Debitor, the default debtor system. */
+const KMD_OPUS_DEBITOR = "362ebac2-761b-4a44-abc6-679f2d5615ce";
+
+/**
+ * Where a municipality's credentials come from; the inventory holds references, never secrets.
+ *
+ * - `env:NAME`: a bearer token in environment variable NAME
+ * - `file:PATH`: a bearer token in a file (relative to the inventory)
+ * - `cert:CERT.pem,KEY.pem`: a client certificate and key (relative to the inventory); an encrypted
+ *   key's passphrase comes from FK_CLIENT_KEY_PASSPHRASE_<kommunekode>
+ */
+export type CredentialRef =
+    | { kind: "env"; name: string }
+    | { kind: "file"; path: string }
+    | { kind: "cert"; certFile: string; keyFile: string };
+
+export interface InventoryRow {
+    /** 1-based line of the row in the file. */
+    line: number;
+    kommunekode: string;
+    navn: string;
+    endpoint: string;
+    credentials: CredentialRef;
+    /** Original text of the credentials reference (safe to show: it is a reference). */
+    credentialsRef: string;
+    /** Uuid of the debtor system's it-systeminstans. */
+    debtorSystem: string;
+}
+
+export class InventoryError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`the inventory is invalid:\n  ${problems.join("\n  ")}`);
+        this.name = "InventoryError";
+    }
+}
+
+function isLoopback(hostname: string): boolean {
+    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+const rowSchema = z.object({
+    kommunekode: z.string({ error: "is required (e.g. \"0101\")" }).regex(/^\d{3,4}$/, "must be the municipality's kommunekode, 3 or 4 digits, e.g. \"0101\""),
+    navn: z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+    endpoint: z.string({ error: "is required" }).superRefine((s, ctx) => {
+        let url: URL;
+        try {
+            url = new URL(s);
+        } catch {
+            ctx.addIssue({ code: "custom", message: "is not a URL; expected https://..." });
+            return;
+        }
+        if (url.protocol === "https:") return;
+        if (url.protocol === "http:" && isLoopback(url.hostname)) return;
+        ctx.addIssue({ code: "custom", message: "must be https:// (plain http:// only to loopback)" });
+    }),
+    credentials: z.string({ error: "is required (env:NAME, file:PATH or cert:CERT,KEY)" })
+        .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|cert:[^,]+,[^,]+)$/, "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem"),
+    debtorSystem: z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be an it-systeminstans uuid")
+        .optional(),
+}).strict();
+
+const FIELDS = ["kommunekode", "navn", "endpoint", "credentials", "debtorSystem"];
+
+function parseRef(ref: string, baseDir: string): CredentialRef {
+    if (ref.startsWith("env:")) return { kind: "env", name: ref.slice(4) };
+    if (ref.startsWith("file:")) return { kind: "file", path: path.resolve(baseDir, ref.slice(5)) };
+    const [certFile, keyFile] = ref.slice(5).split(",");
+    return { kind: "cert", certFile: path.resolve(baseDir, certFile), keyFile: path.resolve(baseDir, keyFile) };
+}
+
+/** Splits CSV text into records (RFC 4180: quoted fields, doubled quotes), with their line numbers. */
+export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
+    const records: Array<{ line: number; fields: string[] }> = [];
+    let fields: string[] = [];
+    let field = "";
+    let quoted = false;
+    let line = 1;
+    let recordLine = 1;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (c === '"') quoted = false;
+            else {
+                if (c === "\n") line++;
+                field += c;
+            }
+        } else if (c === '"' && field === "") quoted = true;
+        else if (c === ",") {
+            fields.push(field);
+            field = "";
+        } else if (c === "\n" || c === "\r") {
+            if (c === "\r" && text[i + 1] === "\n") i++;
+            fields.push(field);
+            if (fields.some((f) => f.trim() !== "")) records.push({ line: recordLine, fields });
+            fields = [];
+            field = "";
+            line++;
+            recordLine = line;
+        } else field += c;
+    }
+    fields.push(field);
+    if (fields.some((f) => f.trim() !== "")) records.push({ line: recordLine, fields });
+    return records;
+}
+
+function rawRows(file: string, text: string): Array<{ line: number; raw: Record<string, unknown> }> {
+    if (/\.csv$/i.test(file)) {
+        const records = parseCsv(text).filter((r) => !r.fields[0]?.trim().startsWith("#"));
+        if (records.length === 0) throw new InventoryError([`${file}: empty; expected a header line ${FIELDS.join(",")}`]);
+        const header = records[0].fields.map((h) => h.trim());
+        const unknown = header.filter((h) => !FIELDS.includes(h));
+        if (unknown.length) throw new InventoryError([`${file}:${records[0].line}: unknown column(s) ${unknown.join(", ")}; allowed: ${FIELDS.join(", ")}`]);
+        return records.slice(1).map((r) => ({
+            line: r.line,
+            raw: Object.fromEntries(header.map((h, i) => [h, r.fields[i]?.trim() ?? ""]).filter(([, v]) => v !== "")),
+        }));
+    }
+    const counter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+    if (doc.errors.length) {
+        throw new InventoryError(doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`));
+    }
+    let list = doc.contents;
+    if (isMap(list) && list.has("kommuner")) list = list.get("kommuner", true) as unknown as typeof list;
+    if (!isSeq(list)) throw new InventoryError([`${file}: expected a list of municipalities (or a map with key "kommuner")`]);
+    return list.items.map((item) => {
+        const line = counter.linePos((item as YAMLMap).range?.[0] ?? 0).line;
+        const raw = (item as YAMLMap).toJSON?.() ?? item;
+        // Numbers such as 101 lose their leading zero in YAML; kommunekoder are strings.
+        if (raw && typeof raw === "object" && typeof (raw as Record<string, unknown>).kommunekode === "number") {
+            (raw as Record<string, unknown>).kommunekode = String((raw as Record<string, unknown>).kommunekode).padStart(4, "0");
+        }
+        return { line, raw: raw as Record<string, unknown> };
+    });
+}
+
+/** Reads and validates an inventory file; throws InventoryError listing every problem. */
+export function readInventory(file: string): InventoryRow[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw new InventoryError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`]);
+    }
+    const baseDir = path.dirname(path.resolve(file));
+    const problems: string[] = [];
+    const rows: InventoryRow[] = [];
+    const seen = new Map<string, number>();
+    const entries = rawRows(file, text);
+    if (entries.length === 0) throw new InventoryError([`${file}: no municipalities listed`]);
+    if (entries.length > 200) problems.push(`${file}: ${entries.length} rows; at most 200 (Denmark has 98 municipalities)`);
+    for (const { line, raw } of entries) {
+        const parsed = rowSchema.safeParse(raw);
+        if (!parsed.success) {
+            for (const issue of parsed.error.issues) {
+                const keys = issue.code === "unrecognized_keys" ? (issue as { keys: string[] }).keys : [];
+                const field = keys.length ? keys.join(", ") : issue.path.join(".") || "(row)";
+                const value = keys.length ? undefined : (raw as Record<string, unknown>)?.[String(issue.path[0])];
+                problems.push(`${file}:${line}: ${field}${value === undefined ? "" : ` ${JSON.stringify(value)}`} ${keys.length ? `is not a column; allowed: ${FIELDS.join(", ")}` : issue.message}`);
+            }
+            continue;
+        }
+        const r = parsed.data;
+        const first = seen.get(r.kommunekode);
+        if (first !== undefined) {
+            problems.push(`${file}:${line}: kommunekode "${r.kommunekode}" is listed twice (first on line ${first})`);
+            continue;
+        }
+        seen.set(r.kommunekode, line);
+        rows.push({
+            line,
+            kommunekode: r.kommunekode,
+            navn: r.navn,
+            endpoint: r.endpoint,
+            credentials: parseRef(r.credentials, baseDir),
+            credentialsRef: r.credentials,
+            debtorSystem: (r.debtorSystem ?? KMD_OPUS_DEBITOR).toLowerCase(),
+        });
+    }
+    if (problems.length) throw new InventoryError(problems);
+    return rows;
+}
+
+/**
+ * Resolves a row's credentials into the provider's environment variables. Missing secrets are
+ * an error for that municipality only.
+ */
+export function credentialEnv(row: InventoryRow): Record<string, string> {
+    const c = row.credentials;
+    if (c.kind === "env") {
+        const token = process.env[c.name];
+        if (!token) throw new Error(`credentials ${row.credentialsRef}: environment variable ${c.name} is not set`);
+        return { FK_KLASSIFIKATION_TOKEN: token };
+    }
+    if (c.kind === "file") {
+        let token: string;
+        try {
+            token = fs.readFileSync(c.path, "utf8").trim();
+        } catch (err) {
+            throw new Error(`credentials ${row.credentialsRef}: cannot read ${c.path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+        }
+        if (!token) throw new Error(`credentials ${row.credentialsRef}: ${c.path} is empty`);
+        return { FK_KLASSIFIKATION_TOKEN: token };
+    }
+    const env: Record<string, string> = {
+        FK_KLASSIFIKATION_CLIENT_CERTIFICATE_FILE: c.certFile,
+        FK_KLASSIFIKATION_CLIENT_KEY_FILE: c.keyFile,
+    };
+    const passphrase = process.env[`FK_CLIENT_KEY_PASSPHRASE_${row.kommunekode}`];
+    if (passphrase) env.FK_KLASSIFIKATION_CLIENT_KEY_PASSPHRASE = passphrase;
+    return env;
+}

@@ -1,0 +1,228 @@
+// Runs one operation on every municipality's stack with bounded concurrency, on the Automation API
+// over the real Pulumi CLI. Each municipality is a stack of the task's program (the repository's
+// root index.ts); the fleet's project folder only holds the stacks' settings.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { assessTask, HttpClassificationApi, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
+import { repoRoot } from "../local";
+import { credentialEnv, InventoryRow } from "./inventory";
+
+export type FleetOperation = "preview" | "up" | "refresh" | "destroy" | "status";
+export const OPERATIONS: FleetOperation[] = ["preview", "up", "refresh", "destroy", "status"];
+
+/** The outcome for one municipality. */
+export interface StackResult {
+    kommunekode: string;
+    navn: string;
+    stack: string;
+    operation: FleetOperation;
+    result: "succeeded" | "failed" | "skipped";
+    /** Resource changes by kind (create, update, delete, same, ...). */
+    changes: Record<string, number>;
+    durationMs: number;
+    /** For status: the task's state. */
+    task?: TaskState;
+    message: string;
+}
+
+export interface FleetOptions {
+    operation: FleetOperation;
+    rows: InventoryRow[];
+    concurrency: number;
+    /** Folder for the fleet's project, journal and reports. */
+    stateDir: string;
+    /** Engine environment (backend, passphrase, offline settings). */
+    engineEnv: Record<string, string>;
+    /** Policy pack applied to every preview and up. */
+    policyPack: string;
+    /** Re-run `up` also where nothing changed since the last successful one. */
+    force: boolean;
+    onEvent: (event: FleetEvent) => void;
+}
+
+export type FleetEvent =
+    | { kind: "start"; row: InventoryRow }
+    | { kind: "output"; row: InventoryRow; line: string }
+    | { kind: "finish"; row: InventoryRow; result: StackResult };
+
+interface JournalEntry {
+    fingerprint: string;
+    operation: FleetOperation;
+    result: StackResult["result"];
+    at: string;
+}
+
+export function stackName(row: InventoryRow): string {
+    const slug = row.navn.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/æ/gi, "ae").replace(/ø/gi, "oe").replace(/å/gi, "aa")
+        .toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    return `${row.kommunekode}-${slug || "kommune"}`;
+}
+
+/** What an `up` depends on: the row (with the credentials reference, never the secret) and the program. */
+function fingerprint(row: InventoryRow): string {
+    const h = crypto.createHash("sha256");
+    h.update(JSON.stringify({ ...row, line: undefined }));
+    for (const f of ["index.ts", "Pulumi.yaml", "provider/package.json", "policy/package.json", "package-lock.json"]) {
+        h.update(fs.readFileSync(path.join(repoRoot, f)));
+    }
+    return h.digest("hex");
+}
+
+function readJournal(file: string): Record<string, JournalEntry> {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+        return {};
+    }
+}
+
+/** The project folder: Pulumi.yaml whose `main` is the repository's root program. */
+function ensureProject(stateDir: string): string {
+    const dir = path.join(stateDir, "project");
+    fs.mkdirSync(dir, { recursive: true });
+    const main = path.relative(dir, repoRoot) || ".";
+    const yaml = [
+        "# Written by the fleet command: the stacks of task GB1.0, one per municipality.",
+        "name: gb10-borgerblikket",
+        "runtime:",
+        "  name: nodejs",
+        "  options:",
+        "    typescript: true",
+        `main: ${main}/`,
+        "",
+    ].join("\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
+    return dir;
+}
+
+/** The most telling error lines of a failed CLI run. */
+export function errorSummary(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    const lines = text.split("\n").map((l) => l.trim());
+    const useful = lines.filter((l) => /\[FK_[A-Z_]+\]|error: |mandatory policy violation|Missing required|\bis "[^"]*": /.test(l)
+        && !/^error: update failed|^error: preview failed|^error: refresh failed|^error: destroy failed/.test(l));
+    const picked = useful.find((l) => /\[FK_/.test(l)) ?? useful.find((l) => /mandatory/.test(l)) ?? useful[0] ?? lines.find((l) => l) ?? "failed";
+    return picked.replace(/^error:\s*/, "").slice(0, 400);
+}
+
+async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>): Promise<StackResult> {
+    const name = stackName(row);
+    const started = Date.now();
+    const base = { kommunekode: row.kommunekode, navn: row.navn, stack: name, operation: opts.operation };
+    const done = (result: StackResult["result"], message: string, changes: Record<string, number> = {}, task?: TaskState): StackResult =>
+        ({ ...base, result, message, changes, durationMs: Date.now() - started, ...(task ? { task } : {}) });
+
+    const fp = fingerprint(row);
+    const last = journal[name];
+    if (opts.operation === "up" && !opts.force && last?.operation === "up" && last.result === "succeeded" && last.fingerprint === fp) {
+        return done("skipped", `unchanged since the last successful up (${last.at}); --force re-runs it`);
+    }
+    let credentials: Record<string, string>;
+    try {
+        credentials = credentialEnv(row);
+    } catch (err) {
+        return done("failed", (err as Error).message);
+    }
+    const env: Record<string, string> = {
+        ...opts.engineEnv,
+        // Only this municipality's connection: clear anything inherited from the shell.
+        FK_KLASSIFIKATION_TOKEN: "",
+        FK_KLASSIFIKATION_CLIENT_CERTIFICATE_FILE: "",
+        FK_KLASSIFIKATION_CLIENT_KEY_FILE: "",
+        FK_KLASSIFIKATION_CLIENT_KEY_PASSPHRASE: "",
+        FK_KLASSIFIKATION_ENDPOINT: row.endpoint,
+        ...credentials,
+    };
+    try {
+        const onOutput = (s: string) => {
+            for (const line of s.split("\n")) if (line.trim()) opts.onEvent({ kind: "output", row, line });
+        };
+        let stack: Stack;
+        if (opts.operation === "up" || opts.operation === "preview") {
+            stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: projectDir }, { envVars: env });
+            await stack.setAllConfig({
+                "kommune:kode": { value: row.kommunekode },
+                "kommune:navn": { value: row.navn },
+                "gb10-borgerblikket:debtorSystem": { value: row.debtorSystem },
+            });
+        } else {
+            try {
+                stack = await LocalWorkspace.selectStack({ stackName: name, workDir: projectDir }, { envVars: env });
+            } catch (err) {
+                if (/no stack named|not found/i.test(String(err))) return done("skipped", "no stack yet (run fleet up first)");
+                throw err;
+            }
+        }
+        switch (opts.operation) {
+            case "preview": {
+                const r = await stack.preview({ policyPacks: [opts.policyPack], onOutput, color: "never" });
+                const changes = r.changeSummary as Record<string, number>;
+                const pending = Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0);
+                return done("succeeded", pending.length ? `would ${pending.map(([k, n]) => `${k} ${n}`).join(", ")}` : "no changes", changes);
+            }
+            case "up": {
+                const r = await stack.up({ policyPacks: [opts.policyPack], onOutput, color: "never" });
+                const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+                const applied = Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0);
+                const uuid = r.outputs.abonnementUuid?.value as string | undefined;
+                journal[name] = { fingerprint: fp, operation: "up", result: "succeeded", at: new Date().toISOString() };
+                return done("succeeded", `${applied.length ? applied.map(([k, n]) => `${k} ${n}`).join(", ") : "no changes"}; abonnement ${uuid ?? "?"}`, changes);
+            }
+            case "refresh": {
+                const r = await stack.refresh({ onOutput, color: "never" });
+                const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+                const drift = Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0);
+                delete journal[name]; // a refresh may have found drift: the next up must run
+                return done("succeeded", drift.length ? `drift found: ${drift.map(([k, n]) => `${k} ${n}`).join(", ")}` : "in sync", changes);
+            }
+            case "destroy": {
+                const r = await stack.destroy({ onOutput, color: "never" });
+                delete journal[name];
+                return done("succeeded", "destroyed (the subscription was ended as onDestroy says)", (r.summary.resourceChanges ?? {}) as Record<string, number>);
+            }
+            case "status": {
+                const outputs = await stack.outputs();
+                const uuid = outputs.abonnementUuid?.value as string | undefined;
+                const api = new HttpClassificationApi(readConnectionSettings((k) => {
+                    const key = `FK_KLASSIFIKATION_${k.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+                    return env[key] || undefined;
+                }, row.endpoint));
+                const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
+                const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
+                const a = assessTask(abonnement, sortiment, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
+                const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
+                return done(a.state === "wrong" ? "failed" : "succeeded",
+                    a.state === "done" ? "done: created correctly and delivered" : failed.join("; "), {}, a.state);
+            }
+        }
+    } catch (err) {
+        if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "failed", at: new Date().toISOString() };
+        return done("failed", errorSummary(err));
+    }
+}
+
+/** Runs the operation over all rows, at most `concurrency` at a time; never stops at a failure. */
+export async function runFleet(opts: FleetOptions): Promise<StackResult[]> {
+    fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+    const projectDir = ensureProject(opts.stateDir);
+    const journalFile = path.join(opts.stateDir, "journal.json");
+    const journal = readJournal(journalFile);
+    const results: StackResult[] = new Array(opts.rows.length);
+    let next = 0;
+    const saveJournal = () => fs.writeFileSync(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
+    const worker = async () => {
+        while (next < opts.rows.length) {
+            const i = next++;
+            const row = opts.rows[i];
+            opts.onEvent({ kind: "start", row });
+            const result = await runOne(row, opts, projectDir, journal);
+            results[i] = result;
+            saveJournal();
+            opts.onEvent({ kind: "finish", row, result });
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, opts.rows.length)) }, worker));
+    return results;
+}

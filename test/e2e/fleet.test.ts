@@ -1,0 +1,110 @@
+// The fleet command over 10 municipalities, each with its own credentials, against the stand-in:
+// one failing municipality does not stop the others, and a rerun converges doing only what is needed.
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { sha256Hex } from "@fk-iac/klassifikation-standin";
+import { InventoryError, readInventory } from "../../cli/fleet/inventory";
+import { collect, repoRoot } from "../helpers/pulumi";
+import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
+
+const KOMMUNER: Array<[string, string]> = [
+    ["0101", "København"], ["0147", "Frederiksberg"], ["0151", "Ballerup"], ["0153", "Brøndby"], ["0155", "Dragør"],
+    ["0157", "Gentofte"], ["0159", "Gladsaxe"], ["0161", "Glostrup"], ["0163", "Herlev"], ["0165", "Albertslund"],
+];
+
+describe("fleet (Automation API, real engine)", function () {
+    let s: TestStandin;
+    const dir = path.join(repoRoot, ".work", `fleet-${process.pid}`);
+    const inventory = path.join(dir, "inventory.yaml");
+    const tokens = new Map(KOMMUNER.map(([kode]) => [kode, randomToken()]));
+    let env: NodeJS.ProcessEnv;
+
+    const fleet = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+        collect(spawn("npm", ["run", "--silent", "fleet", "--", ...args, "--inventory", inventory, "--state-dir", path.join(dir, "state"), "--report", path.join(dir, "report.json")],
+            { cwd: repoRoot, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] }));
+    const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
+
+    before(async function () {
+        fs.mkdirSync(dir, { recursive: true });
+        s = await startTestStandin({
+            kommuner: 0,
+            seed: { tenants: KOMMUNER.map(([kode, navn]) => ({ kommunekode: kode, navn, tokenSha256: [sha256Hex(tokens.get(kode)!)], certificateFingerprints: [] })) },
+        });
+        const rows = KOMMUNER.map(([kode, navn]) => `  - { kommunekode: "${kode}", navn: ${navn}, endpoint: "${s.url}", credentials: "env:FK_TOKEN_${kode}" }`);
+        fs.writeFileSync(inventory, `kommuner:\n${rows.join("\n")}\n`);
+        env = {
+            ...process.env,
+            PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+            PULUMI_CONFIG_PASSPHRASE: "fleet-test",
+            PULUMI_HOME: path.join(dir, "pulumi-home"),
+            ...Object.fromEntries(KOMMUNER.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),
+        };
+        fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
+        // Gladsaxe's token is wrong in this run.
+        env.FK_TOKEN_0159 = "wrong-token-for-gladsaxe";
+    });
+    after(async function () {
+        await s?.close();
+        if (process.env.FK_KEEP_WORK !== "1") fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("up: nine municipalities succeed while one fails on its credentials", async function () {
+        const res = await fleet(["up", "--concurrency", "4"]);
+        assert.equal(res.code, 1, res.output);
+        const r = report();
+        assert.deepEqual(r.totals, { succeeded: 9, failed: 1, skipped: 0 });
+        const failed = r.stacks.find((x: any) => x.result === "failed");
+        assert.equal(failed.kommunekode, "0159");
+        assert.match(failed.message, /FK_UNAUTHORIZED/);
+        assert.doesNotMatch(res.output, /wrong-token-for-gladsaxe/);
+        for (const [kode] of KOMMUNER.filter(([k]) => k !== "0159")) {
+            const subs = (await s.admin("GET", `/admin/abonnementer?kommunekode=${kode}`)).items;
+            assert.equal(subs.length, 1, `kommune ${kode}`);
+        }
+        assert.match(res.stdout, /up: 9 succeeded, 1 failed, 0 skipped \(10 municipalities, concurrency 4\)/);
+        assert.match(res.stderr, /\[0159 Gladsaxe\] failed/, "plain progress lines when not on a terminal");
+    });
+
+    it("rerun with the credentials fixed converges, touching only the failed one", async function () {
+        s.server.resetStats();
+        const res = await fleet(["up", "--concurrency", "4"], { FK_TOKEN_0159: tokens.get("0159")! });
+        assert.equal(res.code, 0, res.output);
+        const r = report();
+        assert.deepEqual(r.totals, { succeeded: 1, failed: 0, skipped: 9 });
+        assert.equal(s.server.stats().opretAbonnement.total, 1);
+        const subs = (await s.admin("GET", "/admin/abonnementer?kommunekode=0159")).items;
+        assert.equal(subs.length, 1);
+    });
+
+    it("status: every municipality's task is created correctly, delivery pending", async function () {
+        const res = await fleet(["status", "--concurrency", "5"], { FK_TOKEN_0159: tokens.get("0159")! });
+        assert.equal(res.code, 10, res.output);
+        assert.ok(report().stacks.every((x: any) => x.task === "pending"));
+    });
+
+    it("rejects a bad inventory before touching any stack, naming line and field", async function () {
+        const bad = path.join(dir, "bad.csv");
+        fs.writeFileSync(bad, `kommunekode,navn,endpoint,credentials\n0101,København,https://k.example,env:T1\n12,Ugyldig,http://k.example,token\n0101,Igen,https://k.example,env:T2\n`);
+        assert.throws(() => readInventory(bad), (e: InventoryError) => {
+            assert.match(e.message, /bad\.csv:3: kommunekode "12" must be the municipality's kommunekode/);
+            assert.match(e.message, /bad\.csv:3: endpoint "http:\/\/k\.example" must be https:\/\//);
+            assert.match(e.message, /bad\.csv:3: credentials "token" must be env:NAME, file:PATH or cert:CERT\.pem,KEY\.pem/);
+            assert.match(e.message, /bad\.csv:4: kommunekode "0101" is listed twice \(first on line 2\)/);
+            return true;
+        });
+        const res = await collect(spawn("npm", ["run", "--silent", "fleet", "--", "up", "--inventory", bad, "--state-dir", path.join(dir, "bad-state")],
+            { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
+        assert.equal(res.code, 2, res.output);
+        assert.ok(!fs.existsSync(path.join(dir, "bad-state")), "no stack was touched");
+    });
+
+    it("destroy ends every subscription", async function () {
+        const res = await fleet(["destroy", "--concurrency", "5"], { FK_TOKEN_0159: tokens.get("0159")! });
+        assert.equal(res.code, 0, res.output);
+        assert.deepEqual(report().totals, { succeeded: 10, failed: 0, skipped: 0 });
+        const all = (await s.admin("GET", "/admin/abonnementer")).items as any[];
+        assert.ok(all.every((a) => a.virkning.to !== null), "all end-dated");
+    });
+});
