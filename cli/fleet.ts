@@ -14,6 +14,7 @@ import { InventoryError, readInventory } from "./fleet/inventory";
 import { liveProgress, plainProgress } from "./fleet/progress";
 import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
+import { typeErrors } from "./fleet/typecheck";
 
 const USAGE = "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
 
@@ -49,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
     const stateDir = path.resolve(values["state-dir"] ?? path.join(localDir, "fleet"));
     log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
 
+    if (operation === "up" || operation === "preview") {
+        const problems = typeErrors(path.join(repoRoot, "index.ts"), path.join(repoRoot, "tsconfig.json"));
+        if (problems.length) throw new Error(`the program does not type-check:\n${problems.join("\n")}`);
+    }
     const progress = process.stderr.isTTY && !values.verbose
         ? liveProgress(rows.length, process.stderr)
         : plainProgress(rows.length, (s) => process.stderr.write(`${s}\n`), values.verbose === true);
@@ -58,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
         rows,
         concurrency,
         stateDir,
-        engineEnv: engineEnv(),
+        // Checked once above; each stack then only transpiles the program.
+        engineEnv: { ...engineEnv(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
         policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
         force: values.force === true,
         onEvent: (e) => progress.event(e),

@@ -1,0 +1,64 @@
+// The lower bound: a plain script that makes the same API calls the provider makes, with axios,
+// and nothing else (no engine, no state). Run as a child process so its memory is measured alike.
+//
+//   node -r ts-node/register/transpile-only bench/baseline.ts <create|refresh|destroy> <url> <token> <count> <parallel>
+//
+// Prints one JSON line: { uuids } after create.
+import axios from "axios";
+
+const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";
+const OTHER_PREFIX = "00000000-0000-4000-8000-";
+
+function systemUuid(i: number): string {
+    return i === 0 ? KMD : `${OTHER_PREFIX}${String(i).padStart(12, "0")}`;
+}
+
+async function pool<T>(n: number, parallel: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+    const out: T[] = new Array(n);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(parallel, n) }, async () => {
+        while (next < n) {
+            const i = next++;
+            out[i] = await fn(i);
+        }
+    }));
+    return out;
+}
+
+async function main() {
+    const [op, url, token, countText, parallelText] = process.argv.slice(2);
+    const count = Number(countText);
+    const parallel = Number(parallelText);
+    const http = axios.create({ baseURL: `${url}/api/v1`, headers: { Authorization: `Bearer ${token}` } });
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Copenhagen" }).format(new Date());
+    if (op === "create") {
+        const uuids = await pool(count, parallel, async (i) => {
+            const s = (await http.get("/sortimenter", { params: { brugervendtnoegle: "Borgerblikket" } })).data.items[0];
+            await http.get(`/it-systeminstanser/${systemUuid(i)}`);
+            await http.get("/abonnementer", { params: { sortiment: s.uuid, itSystemInstans: systemUuid(i), aktiv: true, foersteresultat: 0, maksimalantalresultater: 500 } });
+            const created = await http.post("/abonnementer", { sortiment: s.uuid, itSystemInstans: systemUuid(i), skemaversion: "1.3", virkning: { from: today, to: null }, note: "bench" });
+            return created.data.uuid as string;
+        });
+        process.stdout.write(`${JSON.stringify({ uuids })}\n`);
+        return;
+    }
+    const uuids: string[] = JSON.parse(process.env.BENCH_UUIDS ?? "[]");
+    if (op === "refresh") {
+        await pool(uuids.length, parallel, async (i) => {
+            const a = (await http.get(`/abonnementer/${uuids[i]}`)).data;
+            await http.get(`/it-systeminstanser/${a.itSystemInstans}`);
+            await http.get(`/sortimenter/${a.sortiment}`);
+        });
+    } else if (op === "destroy") {
+        await pool(uuids.length, parallel, async (i) => {
+            const a = (await http.get(`/abonnementer/${uuids[i]}`)).data;
+            await http.patch(`/abonnementer/${uuids[i]}`, { virkning: { to: today } }, { headers: { "If-Match": `"${a.version}"` } });
+        });
+    }
+    process.stdout.write("{}\n");
+}
+
+main().catch((err) => {
+    process.stderr.write(`${err?.response?.status ?? ""} ${err?.message ?? err}\n`);
+    process.exit(1);
+});
