@@ -4,6 +4,7 @@
 // zod, a user agent, and debug logging with secrets redacted. `ClassificationApi` is the seam where
 // another transport (e.g. SOAP over Serviceplatformen) plugs in.
 import axios, { AxiosInstance, AxiosResponse, Method } from "axios";
+import * as crypto from "node:crypto";
 import * as https from "node:https";
 import { z } from "zod";
 import { ConnectionSettings, secretsOf } from "./connection";
@@ -64,9 +65,41 @@ export function redact(text: string, secrets: string[]): string {
     return out.replace(/(authorization:\s*bearer\s+)\S+/gi, "$1[secret]");
 }
 
+/** Certificate and handshake failures: retrying cannot help, and they must never be worked around. */
+const TLS_CODES = new Set([
+    "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
+    "CERT_UNTRUSTED", "CERT_REJECTED", "CERT_SIGNATURE_FAILURE", "ERR_TLS_CERT_ALTNAME_INVALID", "EPROTO",
+    "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED", "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", "ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED",
+    "ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN", "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA", "ERR_OSSL_BAD_DECRYPT", "ERR_OSSL_EVP_BAD_DECRYPT",
+]);
+
+function tlsCode(err: unknown): string | undefined {
+    const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+    if (code && (TLS_CODES.has(code) || /^ERR_SSL_|^ERR_OSSL_/.test(code))) return code;
+    return undefined;
+}
+
 function networkCause(err: unknown): string {
     const e = err as { code?: string; message?: string };
     return e.code ? `${e.code}${e.message ? ` (${e.message})` : ""}` : e.message ?? String(err);
+}
+
+/** Refuses, before connecting, a client certificate that is expired or not yet valid. */
+function checkCertificateDates(pem: string, endpoint: string): void {
+    let cert: crypto.X509Certificate;
+    try {
+        cert = new crypto.X509Certificate(pem);
+    } catch {
+        throw errors.invalidConnection("fk:clientCertificate", "cannot be read as an X.509 certificate");
+    }
+    const now = Date.now();
+    if (Date.parse(cert.validTo) < now) {
+        throw errors.tlsFailure("connect", endpoint, `the client certificate (${cert.subject.replace(/\n/g, ", ")}) expired on ${new Date(cert.validTo).toISOString()}; renew it`);
+    }
+    if (Date.parse(cert.validFrom) > now) {
+        throw errors.tlsFailure("connect", endpoint, `the client certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
+    }
 }
 
 export class HttpClassificationApi implements ClassificationApi {
@@ -77,6 +110,7 @@ export class HttpClassificationApi implements ClassificationApi {
     constructor(private readonly settings: ConnectionSettings, private readonly sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {
         this.secrets = secretsOf(settings);
         this.log = makeDebugLog(this.secrets);
+        if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, settings.endpoint);
         const agent = new https.Agent({
             keepAlive: true,
             ...(settings.caBundle ? { ca: settings.caBundle } : {}),
@@ -131,10 +165,18 @@ export class HttpClassificationApi implements ClassificationApi {
                 this.log(`${operation}: retrying in ${delay}ms after ${lastCause}`);
                 await this.sleep(delay);
             } catch (err) {
+                if (err instanceof FkError) throw err;
+                const tls = tlsCode(err);
+                if (tls) throw errors.tlsFailure(operation, this.settings.endpoint, redact(networkCause(err), this.secrets));
                 lastCause = redact(networkCause(err), this.secrets);
                 this.log(`${operation}: ${method} ${url} failed: ${lastCause} (attempt ${attempt + 1})`);
                 if (attempt === attempts - 1) break;
                 await this.sleep(this.backoff(attempt, undefined));
+            }
+        }
+        if (this.settings.clientCertificate || this.settings.pfx) {
+            if (/ECONNRESET|socket hang up/.test(lastCause)) {
+                lastCause += "; the server closed the TLS connection, which is how it refuses a client certificate it does not trust or that is not registered for your municipality";
             }
         }
         throw errors.unavailable(operation, attempts, lastCause);

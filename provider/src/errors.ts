@@ -14,6 +14,7 @@ export type FkErrorCode =
     | "FK_CONCURRENT_CHANGE"
     | "FK_REJECTED"
     | "FK_UNAVAILABLE"
+    | "FK_TLS"
     | "FK_MALFORMED_RESPONSE"
     | "FK_UNKNOWN_SORTIMENT"
     | "FK_UNSUPPORTED_SKEMAVERSION"
@@ -105,6 +106,13 @@ export const errors = {
         new FkError("FK_UNAVAILABLE",
             `the classification API did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
             "Nothing was left half-done: run pulumi up again when it is reachable"),
+
+    /** TLS failed: never retried, never downgraded. */
+    tlsFailure: (operation: string, endpoint: string, cause: string) =>
+        new FkError("FK_TLS",
+            `TLS with ${endpoint} failed during ${operation}: ${cause}. The connection was refused, nothing was sent. ` +
+            "Check that fk:caBundle(File) trusts the endpoint's certificate and that the client certificate " +
+            "(fk:clientCertificate/fk:clientKey or fk:pfx) is valid, unexpired and registered for your municipality"),
 
     malformedResponse: (operation: string, problem: string) =>
         new FkError("FK_MALFORMED_RESPONSE",

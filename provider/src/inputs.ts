@@ -92,7 +92,9 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
         const parsed = rule.safeParse(value);
         if (!parsed.success) {
             const message = value === undefined ? "is required" : parsed.error.issues[0].message;
-            failures.push({ property: key, reason: `${key} is ${show(value)}: ${message}` });
+            // An endpoint may carry user:password; never echo it.
+            const shown = key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
+            failures.push({ property: key, reason: `${key} is ${show(shown)}: ${message}` });
         } else {
             out[key] = parsed.data;
         }

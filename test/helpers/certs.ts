@@ -20,7 +20,7 @@ export interface TestPki {
     caFile: string;
     ca: Buffer;
     server: CertPair;
-    client(name: string, opts?: { untrusted?: boolean; passphrase?: string }): CertPair;
+    client(name: string, opts?: { untrusted?: boolean; passphrase?: string; expired?: boolean }): CertPair;
     dispose(): void;
 }
 
@@ -54,6 +54,21 @@ export function makeTestPki(): TestPki {
         openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial",
             "-days", "2", "-extfile", `${name}.ext`, "-out", `${name}.crt`], dir);
     };
+    // `openssl x509` cannot back-date; `openssl ca` can, with a minimal CA configuration.
+    const issueExpired = (name: string) => {
+        openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", subj(name),
+            "-keyout", `${name}.key`, "-out", `${name}.csr`], dir);
+        fs.writeFileSync(path.join(dir, "index.txt"), "");
+        fs.writeFileSync(path.join(dir, "ca.cnf"), [
+            "[ca]", "default_ca = test", "[test]", `dir = ${dir}`, "database = $dir/index.txt", "new_certs_dir = $dir",
+            "serial = $dir/ca.serial", "default_md = sha256", "policy = any", "copy_extensions = none", "unique_subject = no",
+            "[any]", "commonName = supplied", "countryName = optional", "organizationName = optional",
+            "[client]", "extendedKeyUsage = clientAuth", "",
+        ].join("\n"));
+        if (!fs.existsSync(path.join(dir, "ca.serial"))) fs.writeFileSync(path.join(dir, "ca.serial"), "1000\n");
+        openssl(["ca", "-batch", "-config", "ca.cnf", "-cert", "ca.crt", "-keyfile", "ca.key", "-in", `${name}.csr`,
+            "-out", `${name}.crt`, "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-extensions", "client", "-notext"], dir);
+    };
     makeCa("ca");
     makeCa("rogue-ca");
     issue("server", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
@@ -63,7 +78,8 @@ export function makeTestPki(): TestPki {
         ca: fs.readFileSync(path.join(dir, "ca.crt")),
         server: pair(dir, "server"),
         client(name, opts = {}) {
-            issue(name, opts.untrusted ? "rogue-ca" : "ca", "extendedKeyUsage=clientAuth\n");
+            if (opts.expired) issueExpired(name);
+            else issue(name, opts.untrusted ? "rogue-ca" : "ca", "extendedKeyUsage=clientAuth\n");
             if (opts.passphrase) {
                 openssl(["pkey", "-in", `${name}.key`, "-aes256", "-passout", `pass:${opts.passphrase}`, "-out", `${name}.enc.key`], dir);
                 fs.renameSync(path.join(dir, `${name}.enc.key`), path.join(dir, `${name}.key`));

@@ -34,7 +34,8 @@ export function randomToken(): string {
     return crypto.randomBytes(24).toString("base64url");
 }
 
-export async function startTestStandin(opts: Partial<StandinOptions> & { kommuner?: number } = {}): Promise<TestStandin> {
+/** Starts a stand-in; with TLS, the admin helper trusts the CA given as `trust` (else the client CA). */
+export async function startTestStandin(opts: Partial<StandinOptions> & { kommuner?: number; trust?: Buffer } = {}): Promise<TestStandin> {
     const kommuner = testKommuner.slice(0, opts.kommuner ?? testKommuner.length).map((k) => ({ ...k, token: randomToken() }));
     const adminToken = randomToken();
     const dbPath = opts.dbPath ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fk-standin-")), "standin.db");
@@ -61,7 +62,8 @@ export async function startTestStandin(opts: Partial<StandinOptions> & { kommune
         dbPath,
         log,
         admin: async (method, p, body) => {
-            const res = await call(server.url, method, p, { token: adminToken, body });
+            const trust = opts.trust ?? (opts.tls?.clientCa as Buffer | undefined);
+            const res = await call(server.url, method, p, { token: adminToken, body, ...(trust ? { tls: { ca: trust } } : {}) });
             if (res.status >= 300) throw new Error(`admin ${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
             return res.body;
         },
