@@ -27,6 +27,11 @@ export function syntheticSystem(i: number): string {
     return i === 0 ? "362ebac2-761b-4a44-abc6-679f2d5615ce" : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
 }
 
+/** Seed entries for subscribers 1..n-1 (KMD Opus Debitor is always seeded). */
+export function syntheticSystemSeed(n: number): Array<{ uuid: string; navn: string }> {
+    return Array.from({ length: n }, (_, i) => ({ uuid: syntheticSystem(i), navn: `System ${i}` })).slice(1);
+}
+
 /** Replaces the section between <!-- name:start --> and <!-- name:end --> in bench/RESULTS.md. */
 export function writeSection(name: string, markdown: string): void {
     const file = path.join(benchDir, "RESULTS.md");

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace } from "../test/helpers/pulumi";
-import { benchDir, machine, measure, Measured, syntheticSystem, writeSection } from "./common";
+import { benchDir, machine, measure, Measured, syntheticSystemSeed, writeSection } from "./common";
 
 const PARALLEL = 16;
 
@@ -19,7 +19,7 @@ async function main() {
     const tokenB = "bench-token-baseline";
     const standin = await startStandin({
         seed: {
-            itSystemInstanser: Array.from({ length: maxN }, (_, i) => ({ uuid: syntheticSystem(i), navn: `System ${i}` })).slice(1),
+            itSystemInstanser: syntheticSystemSeed(maxN),
             tenants: [
                 { kommunekode: "0101", navn: "Engine", tokenSha256: [sha256Hex(tokenA)], certificateFingerprints: [] },
                 { kommunekode: "0751", navn: "Baseline", tokenSha256: [sha256Hex(tokenB)], certificateFingerprints: [] },

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
 import { z } from "zod";
+import { endpointProblem } from "@fk-iac/klassifikation";
 
 /** KMD Opus Debitor, the default debtor system. */
 const KMD_OPUS_DEBITOR = "362ebac2-761b-4a44-abc6-679f2d5615ce";
@@ -41,25 +42,12 @@ export class InventoryError extends Error {
     }
 }
 
-function isLoopback(hostname: string): boolean {
-    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
 const rowSchema = z.object({
     kommunekode: z.string({ error: "is required (e.g. \"0101\")" }).regex(/^\d{3,4}$/, "must be the municipality's kommunekode, 3 or 4 digits, e.g. \"0101\""),
     navn: z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
     endpoint: z.string({ error: "is required" }).superRefine((s, ctx) => {
-        let url: URL;
-        try {
-            url = new URL(s);
-        } catch {
-            ctx.addIssue({ code: "custom", message: "is not a URL; expected https://..." });
-            return;
-        }
-        if (url.protocol === "https:") return;
-        if (url.protocol === "http:" && isLoopback(url.hostname)) return;
-        ctx.addIssue({ code: "custom", message: "must be https:// (plain http:// only to loopback)" });
+        const bad = endpointProblem(s);
+        if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
     }),
     credentials: z.string({ error: "is required (env:NAME, file:PATH or cert:CERT,KEY)" })
         .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|cert:[^,]+,[^,]+)$/, "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem"),

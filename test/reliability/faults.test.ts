@@ -5,10 +5,10 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { syntheticSystemSeed } from "../helpers/systems";
 
 const full = process.env.FK_RELIABILITY_FULL === "1";
 const N = full ? 100 : 25;
-const system = (i: number) => (i === 0 ? "362ebac2-761b-4a44-abc6-679f2d5615ce" : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
 
 describe(`reliability: ${N} subscriptions under injected faults`, function () {
     let s: TestStandin;
@@ -17,7 +17,7 @@ describe(`reliability: ${N} subscriptions under injected faults`, function () {
     before(async function () {
         s = await startTestStandin({
             kommuner: 1,
-            seed: { itSystemInstanser: Array.from({ length: N }, (_, i) => ({ uuid: system(i), navn: `System ${i}` })).slice(1) },
+            seed: { itSystemInstanser: syntheticSystemSeed(N) },
             faults: { errorRate: 0.2, rateLimitRate: 0.1, retryAfterSeconds: 1, dropRate: 0.05, lostResponseRate: 0.05, seed: 20261126 },
         });
         ws = await PulumiWorkspace.create({ programDir: path.join(repoRoot, "bench", "fixtures", "many") });

@@ -4,10 +4,10 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { collect, killGroup, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { syntheticSystemSeed } from "../helpers/systems";
 
 const N = 10;
 const KILLS = process.env.FK_RELIABILITY_FULL === "1" ? 10 : 4;
-const system = (i: number) => (i === 0 ? "362ebac2-761b-4a44-abc6-679f2d5615ce" : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
 
 function generator(seed: number): () => number {
     let a = seed >>> 0;
@@ -26,7 +26,7 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
     before(async function () {
         s = await startTestStandin({
             kommuner: 1,
-            seed: { itSystemInstanser: Array.from({ length: N }, (_, i) => ({ uuid: system(i), navn: `System ${i}` })).slice(1) },
+            seed: { itSystemInstanser: syntheticSystemSeed(N) },
             // A little latency spreads the creates over time, so kills land between them.
             faults: { latencyMs: 150 },
         });
