@@ -66,7 +66,7 @@ fk_build_engine() {
   local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$FK_PULUMI_VERSION"
   local engine_recipe; engine_recipe="$(fk_recipe go.mod go.sum)"
   if [ ! -x "$out/pulumi" ] || [ "$(cat "$out/.recipe-pulumi" 2>/dev/null)" != "$engine_recipe" ]; then
-    fk_log "building the Pulumi CLI v$FK_PULUMI_VERSION from the Go module proxy (first time only; about 6-15 minutes on 2 cores)"
+    fk_log "building the Pulumi CLI v$FK_PULUMI_VERSION from the Go module proxy (first time only; about 6-10 minutes on 2 cores)"
     local started=$SECONDS
     (cd "$FK_REPO_ROOT/scripts/engine" && \
       go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$out/pulumi.tmp.$$" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) \
@@ -92,6 +92,10 @@ fk_ensure_pulumi() {
     local found; found="$(pulumi version 2>/dev/null | head -n1)"
     if [ -n "$found" ] && fk_version_ge "$found" "$FK_PULUMI_VERSION"; then
       fk_log "pulumi $found from $(command -v pulumi) (yours; not rebuilding)"
+      return
+    fi
+    if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ] && [ -n "$found" ]; then
+      fk_log "warning: pulumi $found on PATH is older than the tested v$FK_PULUMI_VERSION and there is no Go to build that; using yours"
       return
     fi
     fk_log "pulumi on PATH is ${found:-unusable}, older than v$FK_PULUMI_VERSION: using the project's own build instead"
