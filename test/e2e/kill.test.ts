@@ -1,12 +1,10 @@
 // A `pulumi up` killed with SIGKILL right after the subscription was created must not lead to a
 // duplicate: the next `up` finds the subscription and adopts it.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
-import { collect, killGroup, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
-
-const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
+import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
 describe("pulumi up killed with SIGKILL after the create", function () {
     let s: TestStandin;
@@ -14,9 +12,7 @@ describe("pulumi up killed with SIGKILL after the create", function () {
 
     before(async function () {
         s = await startTestStandin({ kommuner: 1 });
-        ws = await PulumiWorkspace.create({ programDir: fixture });
-        await ws.setConfig("fk:endpoint", s.url);
-        await ws.setConfig("fk:token", s.kommuner[0].token, true);
+        ws = await connectedWorkspace(s, fixtures.subscription);
     });
     after(async function () {
         ws?.dispose();

@@ -2,10 +2,10 @@
 // an `up` of many subscriptions converges in at most two runs with zero duplicates and zero orphans.
 // CI runs 25 subscriptions; FK_RELIABILITY_FULL=1 runs 100.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 import { syntheticSystemSeed } from "../helpers/systems";
+import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
 const full = process.env.FK_RELIABILITY_FULL === "1";
 const N = full ? 100 : 25;
@@ -20,11 +20,7 @@ describe(`reliability: ${N} subscriptions under injected faults`, function () {
             seed: { itSystemInstanser: syntheticSystemSeed(N) },
             faults: { errorRate: 0.2, rateLimitRate: 0.1, retryAfterSeconds: 1, dropRate: 0.05, lostResponseRate: 0.05, seed: 20261126 },
         });
-        ws = await PulumiWorkspace.create({ programDir: path.join(repoRoot, "bench", "fixtures", "many") });
-        await ws.setConfig("bench:count", String(N));
-        await ws.setConfig("fk:endpoint", s.url);
-        await ws.setConfig("fk:token", s.kommuner[0].token, true);
-        await ws.setConfig("fk:retryMaxDelayMs", "2000");
+        ws = await connectedWorkspace(s, fixtures.many, { config: { "bench:count": String(N), "fk:retryMaxDelayMs": "2000" } });
     });
     after(async function () {
         ws?.dispose();

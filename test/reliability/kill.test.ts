@@ -1,10 +1,10 @@
 // `pulumi up` killed with SIGKILL at random points, again and again; then `cancel` and `up`: exactly
 // the declared set exists. The random points come from a fixed seed (FK_KILL_SEED to vary them).
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { collect, killGroup, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 import { syntheticSystemSeed } from "../helpers/systems";
+import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
 const N = 10;
 const KILLS = process.env.FK_RELIABILITY_FULL === "1" ? 10 : 4;
@@ -30,10 +30,7 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
             // A little latency spreads the creates over time, so kills land between them.
             faults: { latencyMs: 150 },
         });
-        ws = await PulumiWorkspace.create({ programDir: path.join(repoRoot, "bench", "fixtures", "many") });
-        await ws.setConfig("bench:count", String(N));
-        await ws.setConfig("fk:endpoint", s.url);
-        await ws.setConfig("fk:token", s.kommuner[0].token, true);
+        ws = await connectedWorkspace(s, fixtures.many, { config: { "bench:count": String(N) } });
     });
     after(async function () {
         ws?.dispose();

@@ -1,0 +1,20 @@
+// A Pulumi workspace connected to a stand-in as one of its test municipalities.
+import * as path from "node:path";
+import { PulumiWorkspace, repoRoot } from "./pulumi";
+import { TestStandin } from "./standin";
+
+export const fixtures = {
+    /** One SortimentSubscription, inputs from config namespace "sub". */
+    subscription: path.join(repoRoot, "test", "fixtures", "subscription"),
+    /** bench:count subscriptions, one per synthetic subscriber. */
+    many: path.join(repoRoot, "bench", "fixtures", "many"),
+};
+
+/** Creates the workspace and sets fk:endpoint, fk:token (secret) and any further config. */
+export async function connectedWorkspace(s: TestStandin, programDir: string, opts: { kommune?: number; config?: Record<string, string> } = {}): Promise<PulumiWorkspace> {
+    const ws = await PulumiWorkspace.create({ programDir });
+    await ws.setConfig("fk:endpoint", s.url);
+    await ws.setConfig("fk:token", s.kommuner[opts.kommune ?? 0].token, true);
+    for (const [k, v] of Object.entries(opts.config ?? {})) await ws.setConfig(k, v);
+    return ws;
+}
