@@ -8,7 +8,7 @@
 // FK_DEMO_DELIVERY_DELAY seconds (default 86400, as in reality), FK_DEMO_STACK (default "demo").
 import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { assessTask, HttpClassificationApi, readConnectionSettings } from "@fk-iac/klassifikation";
+import { checkTask, HttpClassificationApi, readConnectionSettings } from "@fk-iac/klassifikation";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { startDemoStandin } from "./standin";
@@ -55,9 +55,7 @@ async function main(): Promise<number> {
 
         const uuid = result.outputs.abonnementUuid?.value as string | undefined;
         const api = new HttpClassificationApi(readConnectionSettings((k) => ({ endpoint: standin.url, token } as Record<string, string>)[k]));
-        const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
-        const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
-        const assessment = assessTask(abonnement, sortiment, { kommunekode: DEMO_KOMMUNE.kode });
+        const assessment = await checkTask(api, uuid, { kommunekode: DEMO_KOMMUNE.kode });
         printAssessment(`Task GB1.0 for ${DEMO_KOMMUNE.navn} (${DEMO_KOMMUNE.kode}) as FK Klassifikation sees it:`, assessment);
         return assessment.state === "wrong" ? 1 : 0;
     } finally {

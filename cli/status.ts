@@ -7,7 +7,7 @@
 // The demo stack (made by the main job) is checked against the local stand-in, started for the check.
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { assessTask, HttpClassificationApi, readConnectionSettings, settingSource } from "@fk-iac/klassifikation";
+import { checkTask, HttpClassificationApi, readConnectionSettings, settingSource } from "@fk-iac/klassifikation";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { DemoStandin, startDemoStandin } from "./standin";
@@ -41,9 +41,7 @@ async function main(argv: string[]): Promise<number> {
     try {
         const endpoint = outputs.endpoint?.value as string | undefined;
         const api = new HttpClassificationApi(readConnectionSettings(get, demo ? undefined : endpoint));
-        const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
-        const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
-        const assessment = assessTask(abonnement, sortiment, { kommunekode: kode });
+        const assessment = await checkTask(api, uuid, { kommunekode: kode });
         if (values.json) {
             process.stdout.write(`${JSON.stringify({ stack: stackName, kommunekode: kode, abonnementUuid: uuid ?? null, ...assessment }, null, 2)}\n`);
         } else {

@@ -5,7 +5,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { assessTask, HttpClassificationApi, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
+import { checkTask, envName, HttpClassificationApi, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
 import { repoRoot } from "../local";
 import { credentialEnv, InventoryRow } from "./inventory";
 
@@ -185,13 +185,9 @@ async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string,
             case "status": {
                 const outputs = await stack.outputs();
                 const uuid = outputs.abonnementUuid?.value as string | undefined;
-                const api = new HttpClassificationApi(readConnectionSettings((k) => {
-                    const key = `FK_KLASSIFIKATION_${k.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
-                    return env[key] || undefined;
-                }, row.endpoint));
-                const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
-                const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
-                const a = assessTask(abonnement, sortiment, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
+                // This stack's own credentials, from its environment (empty values count as unset).
+                const api = new HttpClassificationApi(readConnectionSettings((k) => env[envName(k)] || undefined, row.endpoint));
+                const a = await checkTask(api, uuid, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
                 const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
                 return done(a.state === "wrong" ? "failed" : "succeeded",
                     a.state === "done" ? "done: created correctly and delivered" : failed.join("; "), {}, a.state);

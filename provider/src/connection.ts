@@ -54,7 +54,8 @@ export interface ConnectionSettings {
 /** Looks up a raw setting; `get("endpoint")` reads fk:endpoint. */
 export type SettingSource = (key: string) => string | undefined;
 
-const envName = (key: string) => `FK_KLASSIFIKATION_${key.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+/** The environment variable of a setting: `clientKeyFile` is FK_KLASSIFIKATION_CLIENT_KEY_FILE. */
+export const envName = (key: string) => `FK_KLASSIFIKATION_${key.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
 
 /** Settings from the stack config (preferred) and then the environment. */
 export function settingSource(config?: { get(key: string): string | undefined }): SettingSource {

@@ -3,6 +3,7 @@
 // take up to a day. This module judges both from what the classification system says.
 import { danishToday } from "./dates";
 import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION } from "./domain";
+import type { ClassificationApi } from "./client";
 import type { Abonnement, Sortiment } from "./wire";
 
 /** One result criterion and whether it holds. */
@@ -37,6 +38,19 @@ export interface TaskExpectation {
     itSystemInstans?: string;
     /** @default "1.3" */
     skemaversion?: string;
+}
+
+/**
+ * Reads a subscription (and its sortiment) from the classification system, live, and judges it.
+ * A missing uuid (the stack has none yet) or a subscription that is gone is judged "wrong".
+ *
+ * @example
+ * const verdict = await checkTask(api, outputs.abonnementUuid, { kommunekode: "0101" });
+ */
+export async function checkTask(api: ClassificationApi, uuid: string | undefined, expected: TaskExpectation = {}): Promise<TaskAssessment> {
+    const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
+    const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
+    return assessTask(abonnement, sortiment, expected);
 }
 
 /**
