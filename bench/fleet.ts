@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { repoRoot } from "../test/helpers/pulumi";
 import { machine, measure, writeSection } from "./common";
-import { KOMMUNER } from "./kommuner";
+import { KOMMUNER } from "@fk-iac/klassifikation/rules";
 
 async function main() {
     const levels = (process.env.BENCH_FLEET_CONCURRENCY ?? "1,4,8").split(",").map(Number);

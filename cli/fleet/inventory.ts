@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
 import { z } from "zod";
-import { endpointProblem } from "@fk-iac/klassifikation";
+import { endpointProblem, isKommunekode, KOMMUNEKODE_RULE } from "@fk-iac/klassifikation/rules";
 
 /** KMD Opus Debitor, the default debtor system. */
 const KMD_OPUS_DEBITOR = "362ebac2-761b-4a44-abc6-679f2d5615ce";
@@ -43,7 +43,7 @@ export class InventoryError extends Error {
 }
 
 const rowSchema = z.object({
-    kommunekode: z.string({ error: "is required (e.g. \"0101\")" }).regex(/^\d{3,4}$/, "must be the municipality's kommunekode, 3 or 4 digits, e.g. \"0101\""),
+    kommunekode: z.string({ error: "is required (e.g. \"0101\")" }).refine(isKommunekode, KOMMUNEKODE_RULE),
     navn: z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
     endpoint: z.string({ error: "is required" }).superRefine((s, ctx) => {
         const bad = endpointProblem(s);

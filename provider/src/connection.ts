@@ -1,7 +1,10 @@
 // Connection settings of the classification API: read at run time from the stack's config (namespace
 // `fk`) or the environment, never captured into the serialized provider or written to state.
 import * as fs from "node:fs";
+import { endpointProblem } from "./endpoint";
 import { errors } from "./errors";
+
+export { endpointProblem, isLoopback } from "./endpoint";
 
 /**
  * How the provider reaches the classification API.
@@ -19,6 +22,7 @@ import { errors } from "./errors";
  * | pfxPassphrase | `fk:pfxPassphrase` (secret) | `FK_KLASSIFIKATION_PFX_PASSPHRASE` |
  * | caBundle | `fk:caBundle` (PEM) or `fk:caBundleFile` | `FK_KLASSIFIKATION_CA_BUNDLE(_FILE)` |
  * | timeoutMs | `fk:timeoutMs` | `FK_KLASSIFIKATION_TIMEOUT_MS` |
+ * | deadlineMs | `fk:deadlineMs` | `FK_KLASSIFIKATION_DEADLINE_MS` |
  * | maxRetries | `fk:maxRetries` | `FK_KLASSIFIKATION_MAX_RETRIES` |
  *
  * @example
@@ -43,6 +47,11 @@ export interface ConnectionSettings {
     caBundle?: string;
     /** Timeout of one HTTP request. @default 30000 */
     timeoutMs: number;
+    /**
+     * The longest one API operation may take, retries and backoff included: a hung endpoint fails
+     * after this, naming the endpoint and the deadline. @default 45000
+     */
+    deadlineMs: number;
     /** Retries of an idempotent call after 429, 5xx or a network error. @default 5 */
     maxRetries: number;
     /** First backoff delay; doubles each retry, with full jitter. @default 250 */
@@ -65,11 +74,6 @@ export function settingSource(config?: { get(key: string): string | undefined })
         const fromEnv = process.env[envName(key)];
         return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
     };
-}
-
-export function isLoopback(hostname: string): boolean {
-    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function integer(get: SettingSource, key: string, fallback: number, min: number, max: number): number {
@@ -95,25 +99,6 @@ function inlineOrFile(get: SettingSource, key: string): string | undefined {
     } catch (err) {
         throw errors.invalidConnection(`fk:${key}File`, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, file);
     }
-}
-
-/**
- * Checks an endpoint URL: https, or plain http to a loopback address only. Returns a problem
- * description, or undefined when it is fine.
- */
-export function endpointProblem(endpoint: string): { insecure: boolean; problem: string } | undefined {
-    let url: URL;
-    try {
-        url = new URL(endpoint);
-    } catch {
-        return { insecure: false, problem: "is not a URL; expected e.g. https://klassifikation.example.dk" };
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return { insecure: false, problem: "must be an https:// URL" };
-    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-        return { insecure: true, problem: "uses plain HTTP; use https:// (plain HTTP is allowed only to loopback addresses)" };
-    }
-    if (url.username || url.password) return { insecure: false, problem: "must not contain credentials; use fk:token or a client certificate" };
-    return undefined;
 }
 
 /**
@@ -181,6 +166,7 @@ export function readConnectionSettings(get: SettingSource, endpointOfResource?: 
         pfxPassphrase: get("pfxPassphrase"),
         caBundle,
         timeoutMs: integer(get, "timeoutMs", 30_000, 100, 600_000),
+        deadlineMs: integer(get, "deadlineMs", 45_000, 100, 3_600_000),
         maxRetries: integer(get, "maxRetries", 5, 0, 20),
         retryBaseDelayMs: integer(get, "retryBaseDelayMs", 250, 0, 60_000),
         retryMaxDelayMs: integer(get, "retryMaxDelayMs", 10_000, 0, 300_000),

@@ -44,3 +44,6 @@ export const RESOURCE_TYPE_TOKEN = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${R
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const SKEMAVERSION_PATTERN = /^\d+\.\d+$/;
+
+/** The value the engine passes for inputs not known until apply (at preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -88,7 +88,7 @@ describe("fleet (Automation API, real engine)", function () {
         const bad = path.join(dir, "bad.csv");
         fs.writeFileSync(bad, `kommunekode,navn,endpoint,credentials\n0101,København,https://k.example,env:T1\n12,Ugyldig,http://k.example,token\n0101,Igen,https://k.example,env:T2\n`);
         assert.throws(() => readInventory(bad), (e: InventoryError) => {
-            assert.match(e.message, /bad\.csv:3: kommunekode "12" must be the municipality's kommunekode/);
+            assert.match(e.message, /bad\.csv:3: kommunekode "12" must be one of the 98 municipalities' kommunekoder/);
             assert.match(e.message, /bad\.csv:3: endpoint "http:\/\/k\.example" uses plain HTTP; use https:\/\//);
             assert.match(e.message, /bad\.csv:3: credentials "token" must be env:NAME, file:PATH or cert:CERT\.pem,KEY\.pem/);
             assert.match(e.message, /bad\.csv:4: kommunekode "0101" is listed twice \(first on line 2\)/);

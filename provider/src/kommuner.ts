@@ -1,4 +1,8 @@
-// Denmark's 98 municipalities with their kommunekoder (Danmarks Statistik), for the fleet benchmark.
+// Denmark's 98 municipalities and their kommunekoder (Danmarks Statistik). The one list the provider,
+// the policy pack, the CLI and the benchmarks judge a kommunekode by. No dependencies: the policy pack
+// and the program load it without the HTTP client.
+
+/** Every municipality as [kommunekode, navn], in kommunekode order. */
 export const KOMMUNER: ReadonlyArray<readonly [string, string]> = [
     ["0101", "København"], ["0147", "Frederiksberg"], ["0151", "Ballerup"], ["0153", "Brøndby"], ["0155", "Dragør"],
     ["0157", "Gentofte"], ["0159", "Gladsaxe"], ["0161", "Glostrup"], ["0163", "Herlev"], ["0165", "Albertslund"],
@@ -21,3 +25,40 @@ export const KOMMUNER: ReadonlyArray<readonly [string, string]> = [
     ["0813", "Frederikshavn"], ["0820", "Vesthimmerlands"], ["0825", "Læsø"], ["0840", "Rebild"], ["0846", "Mariagerfjord"],
     ["0849", "Jammerbugt"], ["0851", "Aalborg"], ["0860", "Hjørring"],
 ];
+
+/** What a valid kommunekode is, as messages say it after "kommunekode is <value>: ". */
+export const KOMMUNEKODE_RULE = "must be one of the 98 municipalities' kommunekoder, written with four digits, e.g. \"0101\" for København";
+
+const byKode: ReadonlyMap<string, string> = new Map(KOMMUNER);
+
+/**
+ * True when `kode` is one of the 98 municipalities' kommunekoder, written with four digits.
+ *
+ * @example
+ * isKommunekode("0101"); // true (København)
+ * isKommunekode("101");  // false: write it with four digits, "0101"
+ */
+export function isKommunekode(kode: unknown): kode is string {
+    return typeof kode === "string" && byKode.has(kode);
+}
+
+/**
+ * The municipality's name, or undefined for a code that is not one of the 98.
+ *
+ * @example
+ * kommuneNavn("0751"); // "Aarhus"
+ */
+export function kommuneNavn(kode: string): string | undefined {
+    return byKode.get(kode);
+}
+
+/**
+ * A municipality as people read it: "København (0101)", or just the code when it is not one of the 98.
+ *
+ * @example
+ * describeKommune("0751"); // "Aarhus (0751)"
+ */
+export function describeKommune(kode: string): string {
+    const navn = kommuneNavn(kode);
+    return navn ? `${navn} (${kode})` : kode;
+}
