@@ -14,9 +14,12 @@ export const sortimentSeedSchema = z.object({
 
 export const itSystemInstansSeedSchema = z.object({ uuid, navn: z.string().min(1) }).strict();
 
+/** A kommunekode written with four digits, e.g. "0101" for København. */
+export const kommunekodeSchema = z.string().regex(/^\d{4}$/, "a kommunekode of four digits, e.g. \"0101\"");
+
 export const tenantSchema = z.object({
     /** Kommunekode, e.g. "0101" for København. */
-    kommunekode: z.string().regex(/^\d{3,4}$/),
+    kommunekode: kommunekodeSchema,
     navn: z.string().min(1),
     /** SHA-256 (hex) of each bearer token that acts for this municipality. Tokens themselves are never stored. */
     tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),

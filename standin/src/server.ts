@@ -7,7 +7,7 @@ import { TLSSocket } from "node:tls";
 import { z } from "zod";
 import { FaultInjector, FaultSettings } from "./faults";
 import { ProblemError, problems } from "./problems";
-import { defaultSeed, mergeSeeds, SeedFile, seedFileSchema, sha256Hex, Tenant } from "./seed";
+import { defaultSeed, kommunekodeSchema, mergeSeeds, SeedFile, seedFileSchema, sha256Hex, Tenant } from "./seed";
 import { Actor, etagOf, SubscriptionService } from "./service";
 import { Store } from "./store";
 import { Clock } from "./time";
@@ -124,6 +124,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     for (const s of seed.sortimenter) store.upsertSortiment(s);
     for (const i of seed.itSystemInstanser) store.upsertItSystemInstans(i);
 
+    const tenantNames = new Map<string, string>(seed.tenants.map((t) => [t.kommunekode, t.navn]));
     const byToken = new Map<string, Tenant>();
     const byFingerprint = new Map<string, Tenant>();
     for (const t of seed.tenants) {
@@ -139,6 +140,13 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     let stats: Record<string, OperationStats> = {};
 
     const routes: Route[] = [
+        {
+            method: "GET", pattern: new RegExp(`^${API}/myndighed$`), operation: "laesMyndighed",
+            handler: (ctx) => {
+                const { kommunekode } = kommuneOf(ctx);
+                return json(200, { kommunekode, navn: tenantNames.get(kommunekode) ?? kommunekode });
+            },
+        },
         {
             method: "GET", pattern: new RegExp(`^${API}/sortimenter$`), operation: "soegSortiment",
             handler: (ctx) => {
@@ -223,7 +231,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
             method: "POST", pattern: /^\/admin\/abonnementer$/, operation: "admin.opret", admin: true,
             handler: async (ctx) => {
                 const body = await ctx.body();
-                const input = parseOrProblem(opretSchema.extend({ kommunekode: z.string().regex(/^\d{3,4}$/) }), body, "body");
+                const input = parseOrProblem(opretSchema.extend({ kommunekode: kommunekodeSchema }), body, "body");
                 const { kommunekode, ...rest } = input;
                 return json(201, service.opret({ kind: "admin" }, kommunekode, rest));
             },
