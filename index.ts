@@ -4,19 +4,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { gb10Subscription, KMD_OPUS_DEBITOR, SortimentSubscription } from "@fk-iac/klassifikation";
 
+// The stack's municipality. The provider refuses a kommunekode that is not one of the 98 (so does the
+// policy pack), and refuses to write when the credentials act for another municipality.
 const kommune = new pulumi.Config("kommune");
 const kode = kommune.require("kode");
 const navn = kommune.require("navn");
-if (!/^\d{3,4}$/.test(kode)) {
-    throw new pulumi.RunError(`kommune:kode is "${kode}"; expected the municipality's kommunekode, e.g. "0101" for København. ` +
-        "Fix it with `pulumi config set kommune:kode 0101`.");
-}
 
 // Sortiment Borgerblikket, Abonnerende It-systeminstans KMD Opus Debitor, Skemaversion 1.3,
 // Gyldig fra today (Danish time, fixed at creation), Gyldig til empty. A municipality with another
 // debtor system sets `debtorSystem` to its it-systeminstans uuid (the policy pack warns about it).
 const debtorSystem = new pulumi.Config().get("debtorSystem") ?? KMD_OPUS_DEBITOR;
-const subscription = new SortimentSubscription("borgerblikket-debitorsystem", { ...gb10Subscription, itSystemInstans: debtorSystem });
+const subscription = new SortimentSubscription("borgerblikket-debitorsystem", {
+    ...gb10Subscription,
+    itSystemInstans: debtorSystem,
+    kommunekode: kode,
+});
 
 export const kommuneInfo = { kode, navn };
 export const abonnementUuid = subscription.abonnementUuid;

@@ -31,7 +31,7 @@ async function main() {
     let providerBytes = 0;
     try {
         for (const n of sizes) {
-            const ws = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "many") });
+            const ws = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "many"), kommunekode: "0101" });
             try {
                 await ws.setConfig("bench:count", String(n));
                 await ws.setConfig("fk:endpoint", standin.url);

@@ -11,7 +11,7 @@ import { ConnectionSettings, secretsOf } from "./connection";
 import { errors, FkError } from "./errors";
 import {
     Abonnement, AbonnementOpret, abonnementPageSchema, abonnementSchema, ItSystemInstans, itSystemInstansSchema,
-    Problem, problemSchema, Sortiment, sortimentListSchema, sortimentSchema,
+    Myndighed, myndighedSchema, Problem, problemSchema, Sortiment, sortimentListSchema, sortimentSchema,
 } from "./wire";
 
 /** Filters of Soeg (search) on subscriptions. */
@@ -32,6 +32,8 @@ export type CreateOutcome =
 
 /** The classification API as the provider needs it. */
 export interface ClassificationApi {
+    /** Laes myndighed: the municipality the credentials act for. */
+    getMyndighed(): Promise<Myndighed>;
     findSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]>;
     getSortiment(uuid: string): Promise<Sortiment | undefined>;
     getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined>;
@@ -102,8 +104,17 @@ function checkCertificateDates(pem: string, endpoint: string): void {
     }
 }
 
+interface SendOptions {
+    data?: unknown;
+    params?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    /** Safe to retry: the same request twice has the effect of once. */
+    idempotent: boolean;
+}
+
 export class HttpClassificationApi implements ClassificationApi {
     private readonly http: AxiosInstance;
+    private myndighed?: Promise<Myndighed>;
     private readonly log: DebugLog;
     private readonly secrets: string[];
 
@@ -146,33 +157,43 @@ export class HttpClassificationApi implements ClassificationApi {
     }
 
     /**
-     * Sends one request; idempotent ones are retried on 429, 5xx and network errors. Returns the final
-     * response (any status), or throws FkError("FK_UNAVAILABLE") when every attempt failed.
+     * Sends one request; idempotent ones are retried on 429, 5xx and network errors, all within one
+     * deadline (fk:deadlineMs). Returns the final response (any status), or throws FK_UNAVAILABLE when
+     * every attempt failed, FK_TIMEOUT when the deadline passed first.
      */
-    private async send(operation: string, method: Method, url: string, opts: {
-        data?: unknown; params?: Record<string, unknown>; headers?: Record<string, string>; idempotent: boolean;
-    }): Promise<AxiosResponse> {
+    private async send(operation: string, method: Method, url: string, opts: SendOptions): Promise<AxiosResponse> {
         const attempts = opts.idempotent ? this.settings.maxRetries + 1 : 1;
+        const deadline = Date.now() + this.settings.deadlineMs;
+        const overdue = (attempt: number, cause: string) =>
+            errors.deadlineExceeded(operation, this.settings.endpoint, this.settings.deadlineMs, attempt, cause);
         let lastCause = "";
         for (let attempt = 0; attempt < attempts; attempt++) {
+            const remaining = deadline - Date.now();
+            if (remaining <= 0) throw overdue(attempt, lastCause);
             const started = Date.now();
+            let delay: number;
             try {
-                const res = await this.http.request({ method, url, data: opts.data, params: opts.params, headers: opts.headers });
+                const res = await this.http.request({
+                    method, url, data: opts.data, params: opts.params, headers: opts.headers,
+                    timeout: Math.min(this.settings.timeoutMs, remaining),
+                });
                 this.log(`${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${attempt + 1})`);
                 if (!RETRYABLE_STATUS.has(res.status) || attempt === attempts - 1) return res;
                 lastCause = `HTTP ${res.status}`;
-                const delay = this.backoff(attempt, res.headers["retry-after"] as string | undefined);
-                this.log(`${operation}: retrying in ${delay}ms after ${lastCause}`);
-                await this.sleep(delay);
+                delay = this.backoff(attempt, res.headers["retry-after"] as string | undefined);
             } catch (err) {
                 if (err instanceof FkError) throw err;
                 const tls = tlsCode(err);
                 if (tls) throw errors.tlsFailure(operation, this.settings.endpoint, redact(networkCause(err), this.secrets));
                 lastCause = redact(networkCause(err), this.secrets);
                 this.log(`${operation}: ${method} ${url} failed: ${lastCause} (attempt ${attempt + 1})`);
+                if (Date.now() >= deadline) throw overdue(attempt + 1, lastCause);
                 if (attempt === attempts - 1) break;
-                await this.sleep(this.backoff(attempt, undefined));
+                delay = this.backoff(attempt, undefined);
             }
+            if (Date.now() + delay >= deadline) throw overdue(attempt + 1, lastCause);
+            this.log(`${operation}: retrying in ${delay}ms after ${lastCause}`);
+            await this.sleep(delay);
         }
         if (this.settings.clientCertificate || this.settings.pfx) {
             if (/ECONNRESET|socket hang up/.test(lastCause)) {
@@ -180,6 +201,19 @@ export class HttpClassificationApi implements ClassificationApi {
             }
         }
         throw errors.unavailable(operation, attempts, lastCause);
+    }
+
+    /**
+     * The one request path of every operation: send (with retries when idempotent), then 404 as
+     * "absent" where the operation allows it, any other status than `ok` as the matching FkError, and
+     * the body validated against the contract.
+     */
+    private async call<T>(operation: string, method: Method, url: string, schema: z.ZodType<T>,
+        opts: SendOptions & { ok?: number; absentOn404?: boolean } = { idempotent: true }): Promise<T | undefined> {
+        const res = await this.send(operation, method, url, opts);
+        if (res.status === 404 && opts.absentOn404) return undefined;
+        if (res.status !== (opts.ok ?? 200)) this.fail(operation, res);
+        return this.parse(operation, schema, res);
     }
 
     private parse<T>(operation: string, schema: z.ZodType<T>, res: AxiosResponse): T {
@@ -210,47 +244,43 @@ export class HttpClassificationApi implements ClassificationApi {
         throw errors.rejected(operation, res.status, detail);
     }
 
+    async getMyndighed(): Promise<Myndighed> {
+        this.myndighed ??= this.call("Laes myndighed", "GET", "/myndighed", myndighedSchema).then((m) => m!);
+        // A failed look-up is not remembered: the next operation asks again.
+        this.myndighed.catch(() => (this.myndighed = undefined));
+        return this.myndighed;
+    }
+
     async findSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]> {
-        const res = await this.send("Soeg sortiment", "GET", "/sortimenter",
+        const list = await this.call("Soeg sortiment", "GET", "/sortimenter", sortimentListSchema,
             { params: brugervendtnoegle === undefined ? {} : { brugervendtnoegle }, idempotent: true });
-        if (res.status !== 200) this.fail("Soeg sortiment", res);
-        return this.parse("Soeg sortiment", sortimentListSchema, res).items;
+        return list!.items;
     }
 
-    async getSortiment(uuid: string): Promise<Sortiment | undefined> {
-        const res = await this.send("Laes sortiment", "GET", `/sortimenter/${uuid}`, { idempotent: true });
-        if (res.status === 404) return undefined;
-        if (res.status !== 200) this.fail("Laes sortiment", res);
-        return this.parse("Laes sortiment", sortimentSchema, res);
+    getSortiment(uuid: string): Promise<Sortiment | undefined> {
+        return this.call("Laes sortiment", "GET", `/sortimenter/${uuid}`, sortimentSchema, { idempotent: true, absentOn404: true });
     }
 
-    async getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined> {
-        const res = await this.send("Laes it-systeminstans", "GET", `/it-systeminstanser/${uuid}`, { idempotent: true });
-        if (res.status === 404) return undefined;
-        if (res.status !== 200) this.fail("Laes it-systeminstans", res);
-        return this.parse("Laes it-systeminstans", itSystemInstansSchema, res);
+    getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined> {
+        return this.call("Laes it-systeminstans", "GET", `/it-systeminstanser/${uuid}`, itSystemInstansSchema,
+            { idempotent: true, absentOn404: true });
     }
 
     async searchAbonnementer(filter: AbonnementFilter): Promise<Abonnement[]> {
         const all: Abonnement[] = [];
         const pageSize = 500;
         for (let offset = 0; ; offset += pageSize) {
-            const res = await this.send("Soeg abonnement", "GET", "/abonnementer", {
+            const page = (await this.call("Soeg abonnement", "GET", "/abonnementer", abonnementPageSchema, {
                 params: { ...filter, foersteresultat: offset, maksimalantalresultater: pageSize },
                 idempotent: true,
-            });
-            if (res.status !== 200) this.fail("Soeg abonnement", res);
-            const page = this.parse("Soeg abonnement", abonnementPageSchema, res);
+            }))!;
             all.push(...page.items);
             if (page.items.length === 0 || offset + page.items.length >= page.total) return all;
         }
     }
 
-    async getAbonnement(uuid: string): Promise<Abonnement | undefined> {
-        const res = await this.send("Laes abonnement", "GET", `/abonnementer/${uuid}`, { idempotent: true });
-        if (res.status === 404) return undefined;
-        if (res.status !== 200) this.fail("Laes abonnement", res);
-        return this.parse("Laes abonnement", abonnementSchema, res);
+    getAbonnement(uuid: string): Promise<Abonnement | undefined> {
+        return this.call("Laes abonnement", "GET", `/abonnementer/${uuid}`, abonnementSchema, { idempotent: true, absentOn404: true });
     }
 
     async createAbonnement(body: AbonnementOpret): Promise<CreateOutcome> {
@@ -258,7 +288,7 @@ export class HttpClassificationApi implements ClassificationApi {
         try {
             res = await this.send("Opret abonnement", "POST", "/abonnementer", { data: body, idempotent: false });
         } catch (err) {
-            if (err instanceof FkError && err.code === "FK_UNAVAILABLE") return { kind: "unknown", cause: err.message };
+            if (err instanceof FkError && (err.code === "FK_UNAVAILABLE" || err.code === "FK_TIMEOUT")) return { kind: "unknown", cause: err.message };
             throw err;
         }
         if (res.status === 201) return { kind: "created", abonnement: this.parse("Opret abonnement", abonnementSchema, res) };
@@ -267,26 +297,19 @@ export class HttpClassificationApi implements ClassificationApi {
         this.fail("Opret abonnement", res);
     }
 
-    async setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined> {
-        const res = await this.send("Ret abonnement", "PATCH", `/abonnementer/${uuid}`, {
-            data: { virkning: { to } }, headers: { "If-Match": `"${version}"` }, idempotent: true,
+    setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined> {
+        return this.call("Ret abonnement", "PATCH", `/abonnementer/${uuid}`, abonnementSchema, {
+            data: { virkning: { to } }, headers: { "If-Match": `"${version}"` }, idempotent: true, absentOn404: true,
         });
-        if (res.status === 404) return undefined;
-        if (res.status !== 200) this.fail("Ret abonnement", res);
-        return this.parse("Ret abonnement", abonnementSchema, res);
     }
 
-    async passivate(uuid: string): Promise<Abonnement | undefined> {
-        const res = await this.send("Passiver abonnement", "POST", `/abonnementer/${uuid}/passiver`, { idempotent: true });
-        if (res.status === 404) return undefined;
-        if (res.status !== 200) this.fail("Passiver abonnement", res);
-        return this.parse("Passiver abonnement", abonnementSchema, res);
+    passivate(uuid: string): Promise<Abonnement | undefined> {
+        return this.call("Passiver abonnement", "POST", `/abonnementer/${uuid}/passiver`, abonnementSchema, { idempotent: true, absentOn404: true });
     }
 
     async remove(uuid: string): Promise<boolean> {
-        const res = await this.send("Slet abonnement", "DELETE", `/abonnementer/${uuid}`, { idempotent: true });
-        if (res.status === 404) return false;
-        if (res.status !== 204) this.fail("Slet abonnement", res);
-        return true;
+        const removed = await this.call("Slet abonnement", "DELETE", `/abonnementer/${uuid}`, z.unknown().transform(() => true),
+            { idempotent: true, ok: 204, absentOn404: true });
+        return removed ?? false;
     }
 }

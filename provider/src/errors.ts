@@ -1,19 +1,22 @@
 // Every user-facing error of the provider is built here, so messages stay consistent and testable.
 // Each says what is wrong, the value found, what is allowed, and how to fix it. None ever contains a
-// credential: values from connection settings are named, never shown.
+// credential: values from connection settings are named, never shown. Values are shown through
+// showValue, so a huge input is cut to a readable length.
+import { describeKommune } from "./kommuner";
+import { showValue as show } from "./text";
 
 /** Stable codes of the provider's errors (for tests and for scripts that read the output). */
 export type FkErrorCode =
-    | "FK_INVALID_INPUT"
     | "FK_INVALID_CONNECTION"
     | "FK_INSECURE_ENDPOINT"
     | "FK_UNAUTHORIZED"
     | "FK_FORBIDDEN"
-    | "FK_NOT_FOUND"
     | "FK_CONFLICT"
     | "FK_CONCURRENT_CHANGE"
     | "FK_REJECTED"
     | "FK_UNAVAILABLE"
+    | "FK_TIMEOUT"
+    | "FK_WRONG_MUNICIPALITY"
     | "FK_TLS"
     | "FK_MALFORMED_RESPONSE"
     | "FK_UNKNOWN_SORTIMENT"
@@ -33,25 +36,7 @@ export class FkError extends Error {
     }
 }
 
-function show(value: unknown): string {
-    if (value === undefined) return "(not set)";
-    if (typeof value === "string") {
-        const s = value.length > 80 ? `${value.slice(0, 80)}… (${value.length} characters)` : value;
-        return JSON.stringify(s);
-    }
-    try {
-        const s = JSON.stringify(value);
-        return s.length > 80 ? `${s.slice(0, 80)}…` : s;
-    } catch {
-        return String(value);
-    }
-}
-
 export const errors = {
-    /** A resource input is invalid. */
-    invalidInput: (field: string, value: unknown, allowed: string) =>
-        new FkError("FK_INVALID_INPUT", `${field} is ${show(value)}; ${allowed}`),
-
     /** A connection setting is invalid; never shows the value when it is a secret. */
     invalidConnection: (setting: string, problem: string, value?: unknown) =>
         new FkError("FK_INVALID_CONNECTION",
@@ -106,6 +91,25 @@ export const errors = {
         new FkError("FK_UNAVAILABLE",
             `the classification API did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
             "Nothing was left half-done: run pulumi up again when it is reachable"),
+
+    /** One API operation, retries included, did not finish within fk:deadlineMs. */
+    deadlineExceeded: (operation: string, endpoint: string, deadlineMs: number, attempts: number, cause: string) =>
+        new FkError("FK_TIMEOUT",
+            `the classification API at ${endpoint} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
+            `(${attempts} attempt(s); last: ${cause || "no answer"}). Nothing was left half-done. ` +
+            "Check that fk:endpoint is the classification API and that it is up; if it is only slow, raise fk:deadlineMs " +
+            "(pulumi config set fk:deadlineMs 120000)"),
+
+    /**
+     * The credentials act for another municipality than the one the subscription belongs to. Raised
+     * before any write.
+     */
+    wrongMunicipality: (operation: string, endpoint: string, expected: string, actual: string) =>
+        new FkError("FK_WRONG_MUNICIPALITY",
+            `refusing ${operation}: this stack's subscription belongs to ${describeKommune(expected)}, but the credentials ` +
+            `for ${endpoint} act for ${describeKommune(actual)}. Nothing was sent. Configure ${describeKommune(expected)}'s own ` +
+            "token or certificate for this stack (printf '%s' \"$TOKEN\" | pulumi config set --secret fk:token), " +
+            `or, if the stack is really for ${describeKommune(actual)}, set kommune:kode to ${actual}`),
 
     /** TLS failed: never retried, never downgraded. */
     tlsFailure: (operation: string, endpoint: string, cause: string) =>

@@ -3,16 +3,20 @@
 import { z } from "zod";
 import { danishToday, isCalendarDate } from "./dates";
 import { endpointProblem } from "./connection";
-import { DESTROY_BEHAVIOURS, DestroyBehaviour, SKEMAVERSION_PATTERN } from "./domain";
+import { DESTROY_BEHAVIOURS, DestroyBehaviour, SKEMAVERSION_PATTERN, UNKNOWN_VALUE } from "./domain";
+import { isKommunekode, KOMMUNEKODE_RULE } from "./kommuner";
+import { showValue as show } from "./text";
 
 /** The value Pulumi passes for inputs not yet known at preview time. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = UNKNOWN_VALUE;
 
 /** Inputs as stored in state after check. */
 export interface CheckedInputs {
     sortiment: string;
     itSystemInstans: string;
     skemaversion: string;
+    /** The municipality the subscription belongs to; the credentials must act for it. */
+    kommunekode: string;
     validFrom: string;
     /** True when validFrom was not given and was fixed to the creation day. */
     validFromDefaulted: boolean;
@@ -32,17 +36,6 @@ export interface CheckFailure {
 const anyCaseUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const MAX_TEXT = 200;
 
-function show(v: unknown): string {
-    if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
-    if (v === undefined) return "missing";
-    try {
-        const s = JSON.stringify(v);
-        return s.length > 60 ? `${s.slice(0, 60)}…` : s;
-    } catch {
-        return String(v);
-    }
-}
-
 const text = (what: string) => z.string({ error: `must be a string (${what})` });
 
 /** Each input's rule, with the message that says what is allowed. */
@@ -56,6 +49,7 @@ const rules: Record<string, z.ZodType> = {
         "must be a uuid such as 362ebac2-761b-4a44-abc6-679f2d5615ce (KMD Opus Debitor)"),
     skemaversion: text("e.g. \"1.3\"").refine((s) => SKEMAVERSION_PATTERN.test(s),
         "must be a schema version written major.minor, e.g. \"1.3\" (task GB1.0 requires 1.3)"),
+    kommunekode: text("a kommunekode such as \"0101\"").refine(isKommunekode, KOMMUNEKODE_RULE),
     validFrom: text("a date YYYY-MM-DD").refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig fra)").optional(),
     validTo: text("a date YYYY-MM-DD").refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig til), or left out").optional(),
     onDestroy: z.enum(DESTROY_BEHAVIOURS as [DestroyBehaviour, ...DestroyBehaviour[]], {
@@ -68,7 +62,17 @@ const rules: Record<string, z.ZodType> = {
     }).optional(),
 };
 
-const KNOWN = new Set([...Object.keys(rules), "validFromDefaulted", "__provider"]);
+/** Inputs the provider sets itself; never offered to users. */
+const INTERNAL = new Set(["managedBy", "validFromDefaulted", "__provider"]);
+/** The inputs a program may set, as error messages list them. */
+const USER_INPUTS = Object.keys(rules).filter((k) => !INTERNAL.has(k));
+const REQUIRED = new Set(["sortiment", "itSystemInstans", "skemaversion", "kommunekode"]);
+
+/** What a missing required input needs, beyond "is required". */
+const MISSING: Record<string, string> = {
+    kommunekode: "is required: the municipality the subscription belongs to. The root program takes it from the stack " +
+        "config (pulumi config set kommune:kode 0101); a program of your own passes kommunekode or sets kommune:kode",
+};
 
 /**
  * Validates and normalises news. `olds` are the previous inputs (empty on create): a defaulted
@@ -78,23 +82,23 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
     const failures: CheckFailure[] = [];
     const out: Record<string, unknown> = { ...news };
     for (const key of Object.keys(news)) {
-        if (!KNOWN.has(key)) {
-            failures.push({ property: key, reason: `${key} is not an input of SortimentSubscription; allowed: ${Object.keys(rules).join(", ")}` });
+        if (!(key in rules) && !INTERNAL.has(key)) {
+            failures.push({ property: key.slice(0, 80), reason: `${key.length > 80 ? `${key.slice(0, 80)}…` : key} is not an input of SortimentSubscription; allowed: ${USER_INPUTS.join(", ")}` });
         }
     }
     for (const [key, rule] of Object.entries(rules)) {
         const value = news[key];
         if (value === UNKNOWN) continue;
-        if ((value === null || value === undefined) && key !== "sortiment" && key !== "itSystemInstans" && key !== "skemaversion") {
+        if ((value === null || value === undefined) && !REQUIRED.has(key)) {
             delete out[key];
             continue;
         }
         const parsed = rule.safeParse(value);
         if (!parsed.success) {
-            const message = value === undefined ? "is required" : parsed.error.issues[0].message;
+            const message = value === undefined || value === null ? (MISSING[key] ?? "is required") : parsed.error.issues[0].message;
             // An endpoint may carry user:password; never echo it.
             const shown = key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
-            failures.push({ property: key, reason: `${key} is ${show(shown)}: ${message}` });
+            failures.push({ property: key, reason: value === undefined || value === null ? `${key} ${message}` : `${key} is ${show(shown)}: ${message}` });
         } else {
             out[key] = parsed.data;
         }

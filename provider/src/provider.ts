@@ -9,6 +9,7 @@ import { danishToday } from "./dates";
 import { DestroyBehaviour, UUID_PATTERN } from "./domain";
 import { errors, FkError } from "./errors";
 import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
+import { reported } from "./reporting";
 import { Abonnement, Sortiment } from "./wire";
 
 /** Shape version of the outputs this code writes. Version 1 is the first. */
@@ -39,6 +40,13 @@ export interface SubscriptionOutputs extends CheckedInputs {
     /** True when create adopted a subscription that already existed. */
     adopted: boolean;
 }
+
+/** The API operation each destroy behaviour writes with. */
+const DESTROY_OPERATION: Record<Exclude<DestroyBehaviour, "retain">, string> = {
+    endDate: "Ret abonnement",
+    passivate: "Passiver abonnement",
+    delete: "Slet abonnement",
+};
 
 /** Attempts of the look-up-then-create loop before giving up. */
 const CREATE_ATTEMPTS = 6;
@@ -72,6 +80,18 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return api;
     }
 
+    /**
+     * Refuses, before anything is written, credentials that act for another municipality than the one
+     * the subscription belongs to (Laes myndighed, asked once per endpoint and process).
+     */
+    private async mustActFor(api: ClassificationApi, kommunekode: string | undefined, operation: string, endpoint: string | undefined): Promise<void> {
+        if (kommunekode === undefined || isUnknown(kommunekode)) return;
+        const myndighed = await api.getMyndighed();
+        if (myndighed.kommunekode !== kommunekode) {
+            throw errors.wrongMunicipality(operation, endpoint ?? "the configured endpoint (fk:endpoint)", kommunekode, myndighed.kommunekode);
+        }
+    }
+
     async check(olds: any, news: any): Promise<dynamic.CheckResult> {
         return checkInputs(olds ?? {}, news ?? {});
     }
@@ -84,6 +104,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if (!sameSortiment) replaces.push("sortiment");
         if (news.itSystemInstans !== olds.itSystemInstans) replaces.push("itSystemInstans");
         if (news.skemaversion !== olds.skemaversion) replaces.push("skemaversion");
+        // Another municipality's subscription is another subscription.
+        if (news.kommunekode !== olds.kommunekode) replaces.push("kommunekode");
         // A defaulted validFrom stays the creation day: it never causes a change by itself.
         if (!news.validFromDefaulted && news.validFrom !== olds.validFrom) replaces.push("validFrom");
         // Out-of-band passivation or deletion found by refresh: only a new subscription repairs it.
@@ -95,7 +117,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         // there would adopt and then end the very same subscription. If it is another system, the next
         // refresh finds the subscription gone and `up` creates it there.
         if ((news.endpoint ?? null) !== (olds.endpoint ?? null)) changed.push("endpoint");
-        const keyUnchanged = !replaces.includes("sortiment") && !replaces.includes("itSystemInstans");
+        const keyUnchanged = !replaces.includes("sortiment") && !replaces.includes("itSystemInstans") && !replaces.includes("kommunekode");
         return {
             changes: replaces.length + changed.length > 0,
             replaces,
@@ -143,6 +165,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
 
     async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
         const api = this.client(inputs.endpoint);
+        await this.mustActFor(api, inputs.kommunekode, "Opret abonnement", inputs.endpoint);
         const sortiment = await this.resolveSortiment(api, inputs.sortiment);
         if (!sortiment.skemaversioner.includes(inputs.skemaversion)) {
             throw errors.unsupportedSkemaversion(inputs.skemaversion, sortiment.brugervendtnoegle, sortiment.skemaversioner);
@@ -199,6 +222,9 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
 
     async read(id: string, props: SubscriptionOutputs): Promise<dynamic.ReadResult> {
         const api = this.client(props.endpoint);
+        // With another municipality's credentials the subscription would look deleted (404): refuse
+        // rather than let refresh drop it from state.
+        await this.mustActFor(api, props.kommunekode, "Laes abonnement", props.endpoint);
         const a = await api.getAbonnement(id);
         if (!a) return { id: "", props: {} };
         const system = await api.getItSystemInstans(a.itSystemInstans);
@@ -207,6 +233,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             sortiment: props.sortiment ?? sortiment.brugervendtnoegle,
             itSystemInstans: a.itSystemInstans,
             skemaversion: a.skemaversion,
+            kommunekode: props.kommunekode ?? a.kommunekode,
             validFrom: a.virkning.from,
             validFromDefaulted: props.validFromDefaulted ?? false,
             onDestroy: props.onDestroy ?? "endDate",
@@ -218,6 +245,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
 
     async update(id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
         const api = this.client(news.endpoint ?? olds.endpoint);
+        await this.mustActFor(api, olds.kommunekode, "Ret abonnement", news.endpoint ?? olds.endpoint);
         let current = await api.getAbonnement(id);
         if (!current) {
             throw errors.rejected("Ret abonnement", 404,
@@ -246,6 +274,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         const behaviour: DestroyBehaviour = props.onDestroy ?? "endDate";
         if (behaviour === "retain") return;
         const api = this.client(props.endpoint);
+        await this.mustActFor(api, props.kommunekode, DESTROY_OPERATION[behaviour], props.endpoint);
         if (behaviour === "delete") {
             await api.remove(id);
             return;
@@ -270,9 +299,23 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     }
 }
 
-/** Entry point of the serialized shim: one provider per process. */
-let instance: SortimentSubscriptionProvider | undefined;
-export function handler(): SortimentSubscriptionProvider {
-    instance ??= new SortimentSubscriptionProvider();
+/**
+ * Entry point of the serialized shim (resource.ts): one provider per process, each operation's failure
+ * reported once, without a stack trace (see reporting.ts).
+ */
+let instance: dynamic.ResourceProvider | undefined;
+export function handler(): dynamic.ResourceProvider {
+    if (!instance) {
+        const p = new SortimentSubscriptionProvider();
+        instance = {
+            configure: (req) => reported(() => p.configure(req)),
+            check: (olds, news) => reported(() => p.check(olds, news)),
+            diff: (id, olds, news) => reported(() => p.diff(id, olds, news)),
+            create: (inputs) => reported(() => p.create(inputs)),
+            read: (id, props) => reported(() => p.read(id, props)),
+            update: (id, olds, news) => reported(() => p.update(id, olds, news)),
+            delete: (id, props) => reported(() => p.delete(id, props)),
+        };
+    }
     return instance;
 }

@@ -35,6 +35,13 @@ export interface SortimentSubscriptionArgs {
     /** Schema version the sortiment is delivered in, e.g. "1.3". Changing it replaces the subscription. */
     skemaversion: pulumi.Input<string>;
     /**
+     * The municipality the subscription belongs to, as its four-digit kommunekode (e.g. "0101" for
+     * København). Before every write the provider asks the classification API whom the credentials act
+     * for, and refuses when it is another municipality. Changing it replaces the subscription.
+     * @default the stack config kommune:kode (required: there is no default municipality)
+     */
+    kommunekode?: pulumi.Input<string>;
+    /**
      * First day in force (Gyldig fra), YYYY-MM-DD. Changing it replaces the subscription.
      * @default today in Danish time (Europe/Copenhagen), fixed when the subscription is created
      */
@@ -63,7 +70,9 @@ export interface SortimentSubscriptionArgs {
  * A municipality's subscription (abonnement) of an it-systeminstans to a sortiment in FK Klassifikation.
  *
  * The resource id is the subscription's uuid. Connection settings come from stack config (`fk:endpoint`,
- * `fk:token` or a client certificate; see ConnectionSettings) and are never stored in state.
+ * `fk:token` or a client certificate; see ConnectionSettings) and are never stored in state. The
+ * municipality (`kommunekode`, default the stack config `kommune:kode`) must be the one the credentials
+ * act for: create, adopt, update and destroy refuse before any write when it is not.
  *
  * @example
  * const sub = new SortimentSubscription("borgerblikket", gb10Subscription);
@@ -85,7 +94,7 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly onDestroy: pulumi.Output<DestroyBehaviour>;
     /** The classification API it lives in. */
     declare public readonly endpoint: pulumi.Output<string | undefined>;
-    /** The municipality that owns it, from the credentials. */
+    /** The municipality that owns it (its kommunekode), checked against the credentials before every write. */
     declare public readonly kommunekode: pulumi.Output<string>;
     /** OIO lifecycle: Opstaaet, Rettet, Passiv. */
     declare public readonly livscyklus: pulumi.Output<string>;
@@ -107,13 +116,13 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
             validFrom: args.validFrom,
             validTo: args.validTo,
             onDestroy: args.onDestroy,
+            kommunekode: args.kommunekode ?? new pulumi.Config("kommune").get("kode"),
             endpoint: args.endpoint ?? (new pulumi.Config("fk").get("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined),
             managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
             abonnementUuid: undefined,
             sortimentUuid: undefined,
             sortimentNavn: undefined,
             itSystemInstansNavn: undefined,
-            kommunekode: undefined,
             livscyklus: undefined,
             oprettet: undefined,
             registreringstid: undefined,

@@ -15,6 +15,8 @@ export const sortimentSchema = z.object({
     skemaversioner: z.array(z.string().regex(SKEMAVERSION_PATTERN)),
 });
 
+export const myndighedSchema = z.object({ kommunekode: z.string().regex(/^\d{4}$/), navn: z.string() });
+
 export const itSystemInstansSchema = z.object({ uuid, navn: z.string() });
 
 export const abonnementSchema = z.object({
@@ -55,6 +57,7 @@ export const problemSchema = z
 
 export type Sortiment = z.infer<typeof sortimentSchema>;
 export type ItSystemInstans = z.infer<typeof itSystemInstansSchema>;
+export type Myndighed = z.infer<typeof myndighedSchema>;
 export type Abonnement = z.infer<typeof abonnementSchema>;
 export type Problem = z.infer<typeof problemSchema>;
 

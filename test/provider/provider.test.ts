@@ -15,7 +15,7 @@ const today = danishDateOf(new Date());
 const OTHER = "0a0a0a0a-1111-4222-8333-444455556666";
 
 function settings(url: string, token: string, over: Partial<ConnectionSettings> = {}): ConnectionSettings {
-    return { endpoint: url, token, timeoutMs: 5000, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 20, ...over };
+    return { endpoint: url, token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 20, ...over };
 }
 
 function providerFor(s: TestStandin, kommune = 0, over: Partial<ConnectionSettings> = {}) {
@@ -28,7 +28,7 @@ async function checked(p: SortimentSubscriptionProvider, news: Record<string, un
     return res.inputs as any;
 }
 
-const gb10 = { sortiment: "Borgerblikket", itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.3" };
+const gb10 = { sortiment: "Borgerblikket", itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.3", kommunekode: "0101" };
 
 async function expectFk(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<FkError> {
     try {

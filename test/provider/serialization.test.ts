@@ -36,7 +36,7 @@ describe("serialized provider round trip", function () {
     it("loads back and works: check, then create and read against the stand-in", async function () {
         const provider = requireFromString(code).handler();
         await provider.configure({ config: { get: (k: string) => ({ "fk:endpoint": s.url, "fk:token": s.kommuner[0].token } as Record<string, string>)[k] } });
-        const checked = await provider.check({}, { sortiment: "Borgerblikket", itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", skemaversion: "1.3", managedBy: "roundtrip/dev/sub" });
+        const checked = await provider.check({}, { sortiment: "Borgerblikket", itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", skemaversion: "1.3", kommunekode: "0101", managedBy: "roundtrip/dev/sub" });
         assert.deepEqual(checked.failures, []);
         const created = await provider.create(checked.inputs);
         const read = await provider.read(created.id, created.outs);

@@ -12,7 +12,7 @@ import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 
 const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";
-const valid = { sortiment: "Borgerblikket", itSystemInstans: KMD, skemaversion: "1.3" };
+const valid = { sortiment: "Borgerblikket", itSystemInstans: KMD, skemaversion: "1.3", kommunekode: "0101" };
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 
 /** [description, inputs (merged over valid ones; undefined removes), the field the message must name]. */
@@ -54,6 +54,10 @@ export const BAD_INPUTS: Array<[string, Record<string, unknown>, string]> = [
     ["endpoint with credentials", { endpoint: "https://user:hunter2@klassifikation.example.dk" }, "endpoint"],
     ["endpoint that is no URL", { endpoint: "klassifikation" }, "endpoint"],
     ["an input that does not exist", { gyldigTil: "2030-01-01" }, "gyldigTil"],
+    ["kommunekode of three digits", { kommunekode: "101" }, "kommunekode"],
+    ["kommunekode of no municipality", { kommunekode: "0999" }, "kommunekode"],
+    ["kommunekode as a number", { kommunekode: 101 }, "kommunekode"],
+    ["kommunekode missing", { kommunekode: undefined }, "kommunekode"],
 ];
 
 function inputsOf(over: Record<string, unknown>): Record<string, unknown> {
@@ -75,7 +79,7 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
     for (const [name, over, field] of BAD_INPUTS) {
         it(`check rejects ${name}, naming ${field}`, async function () {
             const p = new SortimentSubscriptionProvider(new HttpClassificationApi({
-                endpoint: s.url, token: s.kommuner[0].token, timeoutMs: 5000, maxRetries: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
+                endpoint: s.url, token: s.kommuner[0].token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
             }));
             const res = await p.check({}, inputsOf(over));
             const failure = res.failures?.find((f) => f.property === field);
@@ -94,7 +98,7 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
         it(`create rejects ${name} after reading only`, async function () {
             s.server.resetStats();
             const p = new SortimentSubscriptionProvider(new HttpClassificationApi({
-                endpoint: s.url, token: s.kommuner[0].token, timeoutMs: 5000, maxRetries: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
+                endpoint: s.url, token: s.kommuner[0].token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
             }));
             const checked = await p.check({}, inputsOf(over));
             assert.deepEqual(checked.failures, []);
@@ -109,6 +113,7 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
         let ws: PulumiWorkspace;
 
         before(async function () {
+            // No kommune:kode in the stack: every case passes kommunekode itself, but for the one that leaves it out.
             ws = await PulumiWorkspace.create({ programDir: path.join(repoRoot, "test", "fixtures", "bad-inputs") });
             await ws.setConfig("fk:endpoint", s.url);
             await ws.setConfig("fk:token", s.kommuner[0].token, true);

@@ -50,7 +50,7 @@ describe("security", function () {
         after(() => ws?.dispose());
 
         it("token, key passphrase and private key never reach state, CLI output or logs in plain text", async function () {
-            ws = await PulumiWorkspace.create({ programDir: fixture, env: { FK_KLASSIFIKATION_DEBUG: "1" } });
+            ws = await PulumiWorkspace.create({ programDir: fixture, env: { FK_KLASSIFIKATION_DEBUG: "1" }, kommunekode: "0147" });
             await ws.setConfig("fk:endpoint", s.url);
             await ws.setConfig("fk:caBundleFile", pki.caFile);
             await ws.setConfig("fk:clientCertificateFile", client.certFile);
@@ -79,8 +79,8 @@ describe("security", function () {
 
     describe("isolation through the provider", function () {
         it("another municipality's stack neither sees nor takes over a subscription", async function () {
-            const a = await PulumiWorkspace.create({ programDir: fixture });
-            const b = await PulumiWorkspace.create({ programDir: fixture });
+            const a = await PulumiWorkspace.create({ programDir: fixture, kommunekode: s.kommuner[0].kommunekode });
+            const b = await PulumiWorkspace.create({ programDir: fixture, kommunekode: s.kommuner[1].kommunekode });
             try {
                 for (const [ws, k] of [[a, 0], [b, 1]] as const) {
                     await ws.setConfig("fk:endpoint", s.url);
@@ -106,16 +106,19 @@ describe("security", function () {
             }
         });
 
-        it("given another municipality's uuid, the provider reads it as gone and changes nothing", async function () {
+        it("given another municipality's subscription, the API hides it and the provider refuses to read or change it", async function () {
             const owner = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[0].token, pki.ca.toString())));
-            const checked = await owner.check({}, { sortiment: "Borgerblikket", itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", skemaversion: "1.3", managedBy: "p/s/a" });
+            const checked = await owner.check({}, { sortiment: "Borgerblikket", itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", skemaversion: "1.3", kommunekode: "0101", managedBy: "p/s/a" });
             const created = await owner.create(checked.inputs as any);
-            const other = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[1].token, pki.ca.toString())));
-            assert.deepEqual(await other.read(created.id, created.outs as any), { id: "", props: {} });
-            await assert.rejects(other.update(created.id, created.outs as any, { ...(created.outs as any), validTo: "2030-01-01" }), /no longer exists/);
-            await other.delete(created.id, { ...(created.outs as any), onDestroy: "delete" });
-            await other.delete(created.id, { ...(created.outs as any), onDestroy: "passivate" });
-            await other.delete(created.id, created.outs as any);
+            const otherApi = new HttpClassificationApi(settings(s.url, s.kommuner[1].token, pki.ca.toString()));
+            assert.equal(await otherApi.getAbonnement(created.id), undefined, "the API answers 404 to another municipality");
+            const other = new SortimentSubscriptionProvider(otherApi);
+            const refused = /belongs to København \(0101\), but the credentials .* act for Aarhus \(0751\)\. Nothing was sent.*FK_WRONG_MUNICIPALITY/;
+            await assert.rejects(other.read(created.id, created.outs as any), refused, "refresh must not drop it from state as gone");
+            await assert.rejects(other.update(created.id, created.outs as any, { ...(created.outs as any), validTo: "2030-01-01" }), refused);
+            await assert.rejects(other.delete(created.id, { ...(created.outs as any), onDestroy: "delete" }), refused);
+            await assert.rejects(other.delete(created.id, { ...(created.outs as any), onDestroy: "passivate" }), refused);
+            await assert.rejects(other.delete(created.id, created.outs as any), refused);
             const after = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items.find((x: any) => x.uuid === created.id);
             assert.deepEqual([after.livscyklus, after.virkning.to, after.version], ["Opstaaet", null, 1]);
         });
@@ -169,7 +172,7 @@ describe("security", function () {
         });
 
         it("plain HTTP to a non-loopback host is refused before connecting", async function () {
-            const ws = await PulumiWorkspace.create({ programDir: fixture });
+            const ws = await PulumiWorkspace.create({ programDir: fixture, kommunekode: "0147" });
             try {
                 await ws.setConfig("fk:endpoint", "http://klassifikation.example.dk");
                 await ws.setConfig("fk:token", token, true);
@@ -183,7 +186,7 @@ describe("security", function () {
         });
 
         it("through the engine: a wrong CA stops up with a clear error and creates nothing", async function () {
-            const ws = await PulumiWorkspace.create({ programDir: fixture });
+            const ws = await PulumiWorkspace.create({ programDir: fixture, kommunekode: "0147" });
             try {
                 strict.server.resetStats();
                 await ws.setConfig("fk:endpoint", strict.url);
@@ -205,7 +208,7 @@ describe("security", function () {
 
 function settings(url: string, token: string, ca: string, cert?: { cert: Buffer; key: Buffer }, keyPassphrase?: string): ConnectionSettings {
     return {
-        endpoint: url, token, caBundle: ca, timeoutMs: 5000, maxRetries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 5,
+        endpoint: url, token, caBundle: ca, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 5,
         ...(cert ? { clientCertificate: cert.cert.toString(), clientKey: cert.key.toString() } : {}),
         ...(keyPassphrase ? { clientKeyPassphrase: keyPassphrase } : {}),
     };

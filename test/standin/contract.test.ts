@@ -75,6 +75,15 @@ describe("stand-in API contract (real HTTP)", function () {
                 assert.doesNotMatch(JSON.stringify(res.body), /wrong-token/);
             }
         });
+
+        it("Laes myndighed answers whom the credentials act for, and 401 without valid ones", async function () {
+            const a = await call(s.url, "GET", "/api/v1/myndighed", { token: tokenA });
+            assert.equal(a.status, 200);
+            assert.deepEqual(a.body, { kommunekode: "0101", navn: "København" });
+            const b = await call(s.url, "GET", "/api/v1/myndighed", { token: tokenB });
+            assert.deepEqual(b.body, { kommunekode: "0751", navn: "Aarhus" });
+            assert.equal((await call(s.url, "GET", "/api/v1/myndighed", { token: "wrong-token" })).status, 401);
+        });
     });
 
     describe("the subscription lifecycle", function () {
