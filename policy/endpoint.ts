@@ -1,11 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { endpointProblem } from "@fk-iac/klassifikation/rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 
-function isLoopback(hostname: string): boolean {
-    const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /**
  * The classification API must be reached over HTTPS; plain HTTP only to loopback (a local stand-in).
@@ -21,18 +18,12 @@ export const httpsEndpointPolicy: ResourceValidationPolicy = {
         if (!isSubscription(args.type)) return;
         const found = args.props.endpoint;
         if (!known(found)) return;
-        let url: URL | undefined;
-        try {
-            url = new URL(found);
-        } catch {
-            url = undefined;
-        }
-        if (url && (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)))) return;
+        if (!endpointProblem(found)) return;
         reportViolation(violation({
             resource: args.name,
             field: "endpoint",
             found,
-            expected: "an https:// URL (plain http:// only to 127.0.0.1, ::1 or localhost)",
+            expected: "an https:// URL without credentials in it (plain http:// only to 127.0.0.1, ::1 or localhost)",
             fix: "Run `pulumi config set fk:endpoint https://...`.",
         }));
     },

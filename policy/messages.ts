@@ -1,5 +1,6 @@
 // One factory for every violation message, so they all name the resource, the value found, the
-// value expected, and what to change.
+// value expected, and what to change. Values are cut to a readable length by the provider's showValue.
+import { showValue as show } from "@fk-iac/klassifikation/rules";
 
 export interface ViolationFacts {
     /** The resource's name in the program. */
@@ -12,11 +13,7 @@ export interface ViolationFacts {
     fix: string;
 }
 
-function show(v: unknown): string {
-    if (v === undefined) return "(not set)";
-    return typeof v === "string" ? `"${v}"` : JSON.stringify(v);
-}
 
 export function violation(f: ViolationFacts): string {
-    return `SortimentSubscription "${f.resource}": ${f.field} is ${show(f.found)}, expected ${f.expected}. ${f.fix}`;
+    return `SortimentSubscription ${show(f.resource)}: ${f.field} is ${show(f.found)}, expected ${f.expected}. ${f.fix}`;
 }

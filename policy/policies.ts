@@ -3,12 +3,14 @@
 import { Policies } from "@pulumi/policy";
 import { httpsEndpointPolicy } from "./endpoint";
 import { itSystemUuidPolicy, knownDebtorSystemPolicy } from "./it-system";
+import { kommunekodePolicy } from "./kommunekode";
 import { skemaversionPolicy } from "./schema-version";
 import { uniqueSubscriptionPolicy } from "./unique";
 import { validFromWindowPolicy, validToEmptyPolicy } from "./validity";
 
 export const policies: Policies = [
     skemaversionPolicy,
+    kommunekodePolicy,
     itSystemUuidPolicy,
     knownDebtorSystemPolicy,
     validFromWindowPolicy,
@@ -17,4 +19,4 @@ export const policies: Policies = [
     httpsEndpointPolicy,
 ];
 
-export { httpsEndpointPolicy, itSystemUuidPolicy, knownDebtorSystemPolicy, skemaversionPolicy, uniqueSubscriptionPolicy, validFromWindowPolicy, validToEmptyPolicy };
+export { httpsEndpointPolicy, itSystemUuidPolicy, kommunekodePolicy, knownDebtorSystemPolicy, skemaversionPolicy, uniqueSubscriptionPolicy, validFromWindowPolicy, validToEmptyPolicy };

@@ -1,13 +1,10 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { danishToday } from "@fk-iac/klassifikation/rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 
-/** Today's date in Danish time (Europe/Copenhagen), as the provider computes "dags dato". */
-export function danishToday(now: Date = new Date()): string {
-    const override = process.env.FK_KLASSIFIKATION_TODAY;
-    if (override && /^\d{4}-\d{2}-\d{2}$/.test(override)) return override;
-    return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Copenhagen", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
+/** Today's date in Danish time (Europe/Copenhagen): the provider's own rule for "dags dato". */
+export { danishToday };
 
 function addDays(date: string, days: number): string {
     return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
