@@ -37,7 +37,7 @@ describe("examples (real engine)", function () {
     after(async () => s?.close());
 
     async function workspace(example: string, kommune: number): Promise<PulumiWorkspace> {
-        const ws = await PulumiWorkspace.create({ programDir: path.join(examples, example) });
+        const ws = await PulumiWorkspace.create({ programDir: path.join(examples, example), kommunekode: s.kommuner[kommune].kommunekode });
         await ws.setConfig("fk:endpoint", s.url);
         await ws.setConfig("fk:token", s.kommuner[kommune].token, true);
         return ws;

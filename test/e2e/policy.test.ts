@@ -11,7 +11,7 @@ describe("policy pack in the real engine", function () {
     let ws: PulumiWorkspace;
 
     before(async function () {
-        ws = await PulumiWorkspace.create({ programDir: fixture });
+        ws = await PulumiWorkspace.create({ programDir: fixture, kommunekode: "0101" });
         // Preview of a new stack makes no API calls; the endpoint only has to be well-formed.
         await ws.setConfig("fk:endpoint", "https://klassifikation.example.dk");
         await ws.setConfig("fk:token", "not-used-by-preview", true);

@@ -13,6 +13,7 @@ function addDays(date: string, days: number): string {
 }
 
 async function connect(ws: PulumiWorkspace, s: TestStandin, kommune = 0) {
+    await ws.setConfig("kommune:kode", s.kommuner[kommune].kommunekode);
     await ws.setConfig("fk:endpoint", s.url);
     await ws.setConfig("fk:token", s.kommuner[kommune].token, true);
 }

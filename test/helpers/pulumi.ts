@@ -26,6 +26,8 @@ export interface WorkspaceOptions {
     stack?: string;
     /** Extra environment for every command. */
     env?: Record<string, string>;
+    /** The stack's municipality, set as kommune:kode (the resource's default kommunekode). @default none */
+    kommunekode?: string;
 }
 
 let counter = 0;
@@ -56,6 +58,7 @@ export class PulumiWorkspace {
         fs.mkdirSync(ws.homeDir, { recursive: true });
         fs.mkdirSync(ws.backendDir, { recursive: true });
         await ws.mustRun(["stack", "init", ws.stack]);
+        if (opts.kommunekode !== undefined) await ws.setConfig("kommune:kode", opts.kommunekode);
         return ws;
     }
 
@@ -79,24 +82,26 @@ export class PulumiWorkspace {
      * Starts the CLI without waiting. It leads a process group of its own (with the language host,
      * the program and the provider plugins), so a test can kill all of it at once with killGroup.
      */
-    start(args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-        return spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
+    start(args: string[], extraEnv: Record<string, string> = {}, input?: string): ChildProcess {
+        const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
             cwd: this.programDir,
             env: this.cliEnv(extraEnv),
-            stdio: ["ignore", "pipe", "pipe"],
+            stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
             detached: true,
         });
+        if (input !== undefined) child.stdin!.end(input);
+        return child;
     }
 
-    /** Runs the CLI to completion. */
-    run(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-        const child = this.start(args, extraEnv);
+    /** Runs the CLI to completion; `input` is written to its standard input. */
+    run(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<CliResult> {
+        const child = this.start(args, extraEnv, input);
         return collect(child);
     }
 
     /** Runs the CLI and throws, with its output, unless it exits 0. */
-    async mustRun(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-        const res = await this.run(args, extraEnv);
+    async mustRun(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<CliResult> {
+        const res = await this.run(args, extraEnv, input);
         if (res.code !== 0) {
             throw new Error(`pulumi ${args.join(" ")} exited ${res.code ?? res.signal}:\n${res.output}`);
         }
@@ -119,8 +124,13 @@ export class PulumiWorkspace {
         return this.run(["destroy", "--yes", "--skip-preview", "--stack", this.stack, ...extra], env);
     }
 
+    /**
+     * Sets a config value the way the README tells users to: the value on standard input, never as an
+     * argument, so any value works (a token may begin with "-", which the CLI would read as a flag)
+     * and a secret never shows in the process list.
+     */
     async setConfig(key: string, value: string, secret = false): Promise<void> {
-        await this.mustRun(["config", "set", "--stack", this.stack, ...(secret ? ["--secret"] : []), key, value]);
+        await this.mustRun(["config", "set", "--stack", this.stack, ...(secret ? ["--secret"] : []), key], {}, value);
     }
 
     /** The stack's outputs, secrets shown. */

@@ -10,9 +10,12 @@ export const fixtures = {
     many: path.join(repoRoot, "bench", "fixtures", "many"),
 };
 
-/** Creates the workspace and sets fk:endpoint, fk:token (secret) and any further config. */
+/**
+ * Creates the workspace for one of the stand-in's municipalities: kommune:kode, fk:endpoint, fk:token
+ * (secret) and any further config.
+ */
 export async function connectedWorkspace(s: TestStandin, programDir: string, opts: { kommune?: number; config?: Record<string, string> } = {}): Promise<PulumiWorkspace> {
-    const ws = await PulumiWorkspace.create({ programDir });
+    const ws = await PulumiWorkspace.create({ programDir, kommunekode: s.kommuner[opts.kommune ?? 0].kommunekode });
     await ws.setConfig("fk:endpoint", s.url);
     await ws.setConfig("fk:token", s.kommuner[opts.kommune ?? 0].token, true);
     for (const [k, v] of Object.entries(opts.config ?? {})) await ws.setConfig(k, v);
