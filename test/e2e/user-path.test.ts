@@ -112,16 +112,26 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         assert.equal((await s.admin("GET", "/admin/abonnementer?kommunekode=0751")).items.length, 0, "nothing was created for Aarhus");
         assert.ok(!up.output.includes(aarhus.token));
 
-        // The København stack that has a subscription, given Aarhus's token: destroy refuses too.
+        // The København stack that has a subscription, given Aarhus's token. An up with no changes
+        // writes nothing and records the new settings (refresh and destroy use the recorded ones);
+        // then refresh refuses rather than dropping the subscription from state as gone, and destroy
+        // refuses rather than ending it.
         await must("pulumi", ["stack", "select", "kobenhavn", "--non-interactive"]);
         await must("pulumi", ["config", "set", "--secret", "fk:token", "--non-interactive"], aarhus.token);
-        const destroy = await pulumi(["destroy", "--yes"]);
-        assert.notEqual(destroy.code, 0, destroy.output);
-        assert.match(destroy.output, /refusing Ret abonnement: .*belongs to København \(0101\).*act for Aarhus \(0751\)/);
+        await must("pulumi", ["up", "--yes", "--non-interactive", "--policy-pack", "policy"]);
+        for (const args of [["refresh", "--yes"], ["destroy", "--yes"]]) {
+            const res = await pulumi(args);
+            assert.notEqual(res.code, 0, res.output);
+            const operation = args[0] === "refresh" ? "Laes abonnement" : "Ret abonnement";
+            assert.match(res.output, new RegExp(`refusing ${operation}: .*belongs to København \\(0101\\).*act for Aarhus \\(0751\\)`));
+        }
         assert.equal(writes(), 0, "no write reached the API");
         const kbh = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items;
         assert.deepEqual(kbh.map((a: any) => a.virkning.to), [null], "København's subscription is untouched");
+        assert.equal((await pulumi(["stack", "export"])).stdout.match(/fk-klassifikation:SortimentSubscription/g)?.length, 1,
+            "the subscription is still in state");
         await must("pulumi", ["config", "set", "--secret", "fk:token", "--non-interactive"], s.kommuner[0].token);
+        await must("pulumi", ["up", "--yes", "--non-interactive", "--policy-pack", "policy"]);
     });
 
     it("a hung endpoint fails refresh within 60 s by default, naming the endpoint and the deadline, once, without a stack trace", async function () {
