@@ -68,6 +68,16 @@ describe("policy pack in the real engine", function () {
         await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:count"]);
     });
 
+    it("a 10,000-character input is shown cut to a readable length", async function () {
+        await ws.setConfig("sub:sortiment", "B".repeat(10_000));
+        const res = await ws.preview(["--policy-pack", pack]);
+        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:sortiment"]);
+        assert.notEqual(res.code, 0, res.output);
+        assert.match(res.output, /sortiment is "B{80}…" \(10000 characters\): must be at most 200 characters/);
+        const longest = Math.max(...res.output.split("\n").map((l) => l.length));
+        assert.ok(longest < 600, `the longest line has ${longest} characters`);
+    });
+
     it("blocks a plain-HTTP endpoint to another host", async function () {
         await ws.setConfig("fk:endpoint", "http://klassifikation.example.dk");
         const res = await ws.preview(["--policy-pack", pack]);

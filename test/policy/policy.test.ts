@@ -3,10 +3,11 @@
 import * as assert from "node:assert/strict";
 import type { Policy, PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import {
-    httpsEndpointPolicy, itSystemUuidPolicy, knownDebtorSystemPolicy, policies, skemaversionPolicy,
+    httpsEndpointPolicy, itSystemUuidPolicy, kommunekodePolicy, knownDebtorSystemPolicy, policies, skemaversionPolicy,
     uniqueSubscriptionPolicy, validFromWindowPolicy, validToEmptyPolicy,
 } from "../../policy/policies";
 import { danishToday } from "../../policy/validity";
+import { checkInputs } from "../../provider/src/inputs";
 
 const TYPE = "pulumi-nodejs:dynamic/fk-klassifikation:SortimentSubscription";
 const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";
@@ -18,7 +19,7 @@ function configOf(policy: Policy, overrides: Record<string, unknown>): any {
     return { ...defaults, ...overrides };
 }
 
-const good = () => ({ sortiment: "Borgerblikket", itSystemInstans: KMD, skemaversion: "1.3", validFrom: danishToday(), validFromDefaulted: true, endpoint: "https://klassifikation.example.dk" });
+const good = () => ({ sortiment: "Borgerblikket", itSystemInstans: KMD, skemaversion: "1.3", kommunekode: "0101", validFrom: danishToday(), validFromDefaulted: true, endpoint: "https://klassifikation.example.dk" });
 
 function runResource(policy: ResourceValidationPolicy, props: Record<string, unknown>, config: Record<string, unknown> = {}, type = TYPE): string[] {
     const messages: string[] = [];
@@ -54,6 +55,41 @@ describe("policy pack (unit)", function () {
     it("ignores resources of other types, even other dynamic resources", function () {
         for (const p of policies.filter((x): x is ResourceValidationPolicy => "validateResource" in x)) {
             assert.deepEqual(runResource(p, { skemaversion: "0.1", itSystemInstans: "x", endpoint: "http://a.b", validTo: "2030-01-01", sortiment: "Borgerblikket" }, {}, "pulumi-nodejs:dynamic:Resource"), []);
+        }
+    });
+
+    describe("fk-kommunekode", function () {
+        it("passes each of the 98 municipalities and a value unknown at preview", function () {
+            for (const kode of ["0101", "0147", "0751", "0860"]) assert.deepEqual(runResource(kommunekodePolicy, { ...good(), kommunekode: kode }), []);
+            assert.deepEqual(runResource(kommunekodePolicy, { ...good(), kommunekode: UNKNOWN }), []);
+        });
+
+        it("blocks a code of no municipality, three digits, a number, or none, naming value and fix", function () {
+            for (const bad of ["0999", "101", 101, undefined, "0101 "]) {
+                const [m] = runResource(kommunekodePolicy, { ...good(), kommunekode: bad });
+                assert.match(m, /SortimentSubscription "sub": kommunekode is .*, expected one of the 98 municipalities' kommunekoder.*pulumi config set kommune:kode/);
+            }
+        });
+
+        it("cuts a huge value to a readable length", function () {
+            const [m] = runResource(kommunekodePolicy, { ...good(), kommunekode: "9".repeat(10_000) });
+            assert.ok(m.length < 400, `${m.length} characters`);
+            assert.match(m, /\(10000 characters\)/);
+        });
+    });
+
+    describe("the policies and the provider's check judge the same values alike", function () {
+        const cases: Array<[string, ResourceValidationPolicy, Record<string, unknown>]> = [
+            ...["0101", "0999", "101", "", "0751", "9999"].map((v) => ["kommunekode", kommunekodePolicy, { kommunekode: v }] as [string, ResourceValidationPolicy, Record<string, unknown>]),
+            ...["https://k.example.dk", "http://127.0.0.1:8080", "http://k.example.dk", "https://user:pw@k.example.dk", "ftp://k.example.dk", "k"]
+                .map((v) => ["endpoint", httpsEndpointPolicy, { endpoint: v }] as [string, ResourceValidationPolicy, Record<string, unknown>]),
+        ];
+        for (const [field, policy, over] of cases) {
+            it(`${field} ${JSON.stringify(over[field])}`, function () {
+                const policyOk = runResource(policy, { ...good(), ...over }).length === 0;
+                const providerOk = !checkInputs({}, { ...good(), managedBy: "p/s/n", ...over }).failures.some((f) => f.property === field);
+                assert.equal(policyOk, providerOk, `policy says ${policyOk ? "ok" : "bad"}, provider says ${providerOk ? "ok" : "bad"}`);
+            });
         }
     });
 

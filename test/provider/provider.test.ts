@@ -202,6 +202,11 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
             ["injection in sortiment", { sortiment: "<script>alert(1)</script>" }, "sortiment", /control characters or <>/],
             ["missing subscriber", { itSystemInstans: undefined }, "itSystemInstans", /is required/],
             ["unknown input", { gyldigTil: "2030-01-01" }, "gyldigTil", /not an input of SortimentSubscription/],
+            ["unknown input, not offering internal ones", { gyldigTil: "2030-01-01" }, "gyldigTil",
+                /allowed: sortiment, itSystemInstans, skemaversion, kommunekode, validFrom, validTo, onDestroy, endpoint$/],
+            ["huge unknown input name", { ["x".repeat(10_000)]: 1 }, "x".repeat(80), /^x{80}… is not an input/],
+            ["kommunekode of no municipality", { kommunekode: "0999" }, "kommunekode", /"0999": must be one of the 98 municipalities' kommunekoder/],
+            ["kommunekode left out", { kommunekode: undefined }, "kommunekode", /required.*pulumi config set kommune:kode 0101/],
             ["plain HTTP endpoint", { endpoint: "http://klassifikation.example.dk" }, "endpoint", /plain HTTP; use https:\/\//],
             ["endpoint that is no URL", { endpoint: "klassifikation" }, "endpoint", /is not a URL/],
         ];
