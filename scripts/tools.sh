@@ -13,6 +13,8 @@
 
 FK_NODE_VERSION="22.23.3"
 FK_PULUMI_VERSION="3.274.1"
+# Official Pulumi CLIs this project supports: v$FK_PULUMI_VERSION and newer, below this version.
+FK_PULUMI_UNSUPPORTED_FROM="4.0.0"
 FK_IAC_CACHE="${FK_IAC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fk-iac}"
 FK_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -75,27 +77,48 @@ fk_build_engine() {
     printf '%s\n' "$engine_recipe" > "$out/.recipe-pulumi"
     fk_log "Pulumi CLI built in $((SECONDS - started))s"
   fi
-  local host_recipe; host_recipe="$(fk_recipe go.mod go.sum "langhost/*.go" pulumi-resource-pulumi-nodejs)"
-  if [ ! -x "$out/pulumi-language-nodejs" ] || [ "$(cat "$out/.recipe-langhost" 2>/dev/null)" != "$host_recipe" ]; then
-    fk_log "building the Node.js language host (scripts/engine/langhost)"
+  local host_recipe; host_recipe="$(fk_recipe go.mod go.sum "langhost/*.go" "launcher/*.go" "internal/*/*.go")"
+  if [ ! -x "$out/pulumi-language-nodejs" ] || [ ! -x "$out/pulumi-resource-pulumi-nodejs" ] \
+    || [ "$(cat "$out/.recipe-langhost" 2>/dev/null)" != "$host_recipe" ]; then
+    fk_log "building the Node.js language host and the dynamic-provider launcher (scripts/engine/langhost, launcher)"
     (cd "$FK_REPO_ROOT/scripts/engine" && \
-      go build -trimpath -ldflags "$ldflags" -o "$out/pulumi-language-nodejs.tmp.$$" ./langhost) \
+      go build -trimpath -ldflags "$ldflags" -o "$out/pulumi-language-nodejs.tmp.$$" ./langhost && \
+      go build -trimpath -o "$out/pulumi-resource-pulumi-nodejs.tmp.$$" ./launcher) \
       || fk_die "building the language host failed (see the Go output above)"
     mv -f "$out/pulumi-language-nodejs.tmp.$$" "$out/pulumi-language-nodejs"
-    install -m 0755 "$FK_REPO_ROOT/scripts/engine/pulumi-resource-pulumi-nodejs" "$out/pulumi-resource-pulumi-nodejs"
+    mv -f "$out/pulumi-resource-pulumi-nodejs.tmp.$$" "$out/pulumi-resource-pulumi-nodejs"
     printf '%s\n' "$host_recipe" > "$out/.recipe-langhost"
   fi
+}
+
+# Checks of our Go code (language host, launcher): formatted, vetted, and the conformance tests with
+# the official host. Needs Go; a user without Go, who runs the official CLI, has nothing of ours to check.
+fk_check_engine() {
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+  if ! command -v go >/dev/null 2>&1; then
+    fk_log "no Go: skipping the checks of scripts/engine (gofmt, go vet, go test)"
+    return
+  fi
+  local unformatted
+  unformatted="$(cd "$FK_REPO_ROOT/scripts/engine" && gofmt -l .)"
+  [ -z "$unformatted" ] || fk_die "gofmt: these files in scripts/engine need formatting: $unformatted"
+  (cd "$FK_REPO_ROOT/scripts/engine" && go vet ./... && go test ./...) >&2 || fk_die "go vet or go test failed in scripts/engine"
+  fk_log "scripts/engine: gofmt, go vet and the conformance tests pass"
 }
 
 fk_ensure_pulumi() {
   if command -v pulumi >/dev/null 2>&1; then
     local found; found="$(pulumi version 2>/dev/null | head -n1)"
     if [ -n "$found" ] && fk_version_ge "$found" "$FK_PULUMI_VERSION"; then
-      fk_log "pulumi $found from $(command -v pulumi) (yours; not rebuilding)"
+      if fk_version_ge "$found" "$FK_PULUMI_UNSUPPORTED_FROM"; then
+        fk_log "warning: pulumi $found from $(command -v pulumi) is outside the supported range v$FK_PULUMI_VERSION to below v$FK_PULUMI_UNSUPPORTED_FROM; using it, untested"
+      else
+        fk_log "pulumi $found from $(command -v pulumi) (yours; not rebuilding)"
+      fi
       return
     fi
     if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ] && [ -n "$found" ]; then
-      fk_log "warning: pulumi $found on PATH is older than the tested v$FK_PULUMI_VERSION and there is no Go to build that; using yours"
+      fk_log "warning: pulumi $found on PATH is outside the supported range (v$FK_PULUMI_VERSION to below v$FK_PULUMI_UNSUPPORTED_FROM) and there is no Go to build a supported one; using yours, untested"
       return
     fi
     fk_log "pulumi on PATH is ${found:-unusable}, older than v$FK_PULUMI_VERSION: using the project's own build instead"

@@ -1,9 +1,11 @@
 // A `pulumi up` killed with SIGKILL right after the subscription was created must not lead to a
 // duplicate: the next `up` finds the subscription and adopts it.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
 import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { syntheticSystemSeed } from "../helpers/systems";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
 describe("pulumi up killed with SIGKILL after the create", function () {
@@ -55,5 +57,89 @@ describe("pulumi up killed with SIGKILL after the create", function () {
         assert.equal(outputs.adopted, false, "the note shows it was this stack's own create");
         const preview = await ws.preview(["--expect-no-changes"]);
         assert.equal(preview.code, 0, preview.output);
+    });
+});
+
+/** Pids of the descendants of `pid`, from /proc (Linux). */
+function descendants(pid: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+        } catch {
+            // gone meanwhile
+        }
+    }
+    const out: number[] = [];
+    const walk = (p: number) => (children.get(p) ?? []).forEach((c) => { out.push(c); walk(c); });
+    walk(pid);
+    return out;
+}
+
+/** True while a process exists and is not a zombie. */
+function alive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    } catch {
+        return false;
+    }
+}
+
+describe("kill -9 of the pulumi CLI alone, mid-up", function () {
+    let s: TestStandin;
+    let ws: PulumiWorkspace;
+    const N = 6;
+
+    before(async function () {
+        if (process.platform !== "linux") this.skip();
+        s = await startTestStandin({ kommuner: 1, seed: { itSystemInstanser: syntheticSystemSeed(N) } });
+        ws = await connectedWorkspace(s, fixtures.many, { config: { "bench:count": String(N) } });
+    });
+    after(async function () {
+        ws?.dispose();
+        await s?.close();
+    });
+
+    it("leaves no process of the run within 10 s, and no API call is made after the kill", async function () {
+        // Slow answers keep the provider busy, so the kill lands while calls are in flight.
+        await s.admin("PUT", "/admin/faults", { latencyMs: 400 });
+        const child = ws.start(["up", "--yes", "--skip-preview", "--parallel", "2", "--stack", ws.stack]);
+        const done = collect(child);
+        const busy = await new Promise<boolean>((resolve) => {
+            const timer = setInterval(() => {
+                if (s.log.some((e) => e.operation === "opretAbonnement")) {
+                    clearInterval(timer);
+                    resolve(true);
+                }
+            }, 5);
+            child.once("exit", () => {
+                clearInterval(timer);
+                resolve(false);
+            });
+        });
+        assert.ok(busy, "the up never reached Opret");
+        const tree = descendants(child.pid!);
+        assert.ok(tree.length >= 3, `the run has its language host, program and provider: ${tree}`);
+        const killedAt = Date.now();
+        process.kill(child.pid!, "SIGKILL"); // the CLI alone, not its process group
+        await done;
+
+        let left = tree.filter(alive);
+        while (left.length > 0 && Date.now() - killedAt < 10_000) {
+            await new Promise((r) => setTimeout(r, 100));
+            left = tree.filter(alive);
+        }
+        const seconds = (Date.now() - killedAt) / 1000;
+        assert.deepEqual(left, [], `processes of the run still alive ${seconds.toFixed(1)} s after the kill`);
+
+        await new Promise((r) => setTimeout(r, 1500)); // anything still on its way would arrive now
+        await s.admin("PUT", "/admin/faults", { latencyMs: 0 });
+        const startedLate = s.log.filter((e) => !e.path.startsWith("/admin") && Date.parse(e.time) - e.durationMs > killedAt + 200);
+        assert.deepEqual(startedLate.map((e) => `${e.operation} at +${Date.parse(e.time) - e.durationMs - killedAt} ms`), [],
+            "API calls started after the kill");
     });
 });
