@@ -9,7 +9,7 @@ import { danishToday } from "./dates";
 import { DestroyBehaviour, UUID_PATTERN } from "./domain";
 import { errors, FkError } from "./errors";
 import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
-import { reported } from "./reporting";
+import { forEngine, reported } from "./reporting";
 import { Abonnement, Sortiment } from "./wire";
 
 /** Shape version of the outputs this code writes. Version 1 is the first. */
@@ -309,7 +309,10 @@ export function handler(): dynamic.ResourceProvider {
         const p = new SortimentSubscriptionProvider();
         instance = {
             configure: (req) => reported(() => p.configure(req)),
-            check: (olds, news) => reported(() => p.check(olds, news)),
+            check: (olds, news) => reported(async () => {
+                const result = await p.check(olds, news);
+                return { ...result, failures: forEngine(result.failures, news) };
+            }),
             diff: (id, olds, news) => reported(() => p.diff(id, olds, news)),
             create: (inputs) => reported(() => p.create(inputs)),
             read: (id, props) => reported(() => p.read(id, props)),

@@ -6,6 +6,9 @@
 // filter drops exactly that one echo; anything else on stderr passes. FK_KLASSIFIKATION_DEBUG=1
 // keeps the echo, stack and all, for debugging.
 
+import type { CheckFailure } from "./inputs";
+import { MAX_SHOWN_CHARACTERS } from "./text";
+
 const echoes = new Set<string>();
 let installed = false;
 
@@ -31,4 +34,24 @@ export async function reported<T>(operation: () => Promise<T>): Promise<T> {
         if (err instanceof Error) echoes.add(`${err}: ${err.stack}`);
         throw err;
     }
+}
+
+/**
+ * Check failures as the engine should get them. The engine prints a failure that names a property
+ * with that property's whole value ("property sortiment value {...} has a problem: ..."); for a value
+ * longer than a message shows (or a property the program did not set, such as a missing required
+ * input), the property is left out, so the engine prints only the reason, which names the input and
+ * shows its value cut to a readable length.
+ */
+export function forEngine(failures: CheckFailure[] | undefined, news: Record<string, unknown>): CheckFailure[] | undefined {
+    return failures?.map((f) => {
+        let shown: string;
+        try {
+            shown = JSON.stringify(news?.[f.property]) ?? "";
+        } catch {
+            shown = "";
+        }
+        const readable = f.property in (news ?? {}) && shown.length <= MAX_SHOWN_CHARACTERS;
+        return readable ? f : { property: "", reason: f.reason };
+    });
 }

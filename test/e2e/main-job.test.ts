@@ -18,7 +18,10 @@ function freePort(): Promise<number> {
     });
 }
 
+const DELIVERY_SECONDS = 30;
+
 describe("main job and status command", function () {
+    let createdAt = 0;
     const stack = `demo-e2e-${process.pid}`;
     const local = path.join(repoRoot, ".work", `main-job-${process.pid}`);
     let env: NodeJS.ProcessEnv;
@@ -30,7 +33,8 @@ describe("main job and status command", function () {
             FK_LOCAL_DIR: local,
             FK_DEMO_STACK: stack,
             FK_DEMO_PORT: String(await freePort()),
-            FK_DEMO_DELIVERY_DELAY: "3",
+            // Long enough that a slow machine still sees the delivery pending after the first run.
+            FK_DEMO_DELIVERY_DELAY: String(DELIVERY_SECONDS),
             PULUMI_HOME: path.join(local, "pulumi-home"),
         };
         delete env.PULUMI_BACKEND_URL;
@@ -46,6 +50,8 @@ describe("main job and status command", function () {
 
     it("first run creates the subscription, with the policy pack, and verifies it", async function () {
         const res = await npm(["main"]);
+        createdAt = Date.now(); // the subscription was created before this
+
         assert.equal(res.code, 0, res.output);
         assert.match(res.output, /Policies:\s+✅ fk-klassifikation@v0\.1\.0/);
         assert.match(res.output, /applied: 2 create/);
@@ -65,7 +71,7 @@ describe("main job and status command", function () {
     });
 
     it("status says done once the delivery delay has passed", async function () {
-        await new Promise((r) => setTimeout(r, 3500));
+        await new Promise((r) => setTimeout(r, Math.max(0, createdAt + (DELIVERY_SECONDS + 1) * 1000 - Date.now())));
         const res = await npm(["status", "--", stack, "--json"]);
         assert.equal(res.code, 0, res.output);
         const verdict = JSON.parse(res.stdout);
