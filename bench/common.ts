@@ -4,7 +4,7 @@ import { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { collect, CliResult } from "../test/helpers/pulumi";
-import { sampleTree } from "./proc";
+import { sampleTree } from "../test/helpers/proc";
 
 export const benchDir = __dirname;
 

@@ -1,10 +1,10 @@
 // A `pulumi up` killed with SIGKILL right after the subscription was created must not lead to a
 // duplicate: the next `up` finds the subscription and adopts it.
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
 import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { alive, descendants } from "../helpers/proc";
 import { syntheticSystemSeed } from "../helpers/systems";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
@@ -59,35 +59,6 @@ describe("pulumi up killed with SIGKILL after the create", function () {
         assert.equal(preview.code, 0, preview.output);
     });
 });
-
-/** Pids of the descendants of `pid`, from /proc (Linux). */
-function descendants(pid: number): number[] {
-    const children = new Map<number, number[]>();
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-        } catch {
-            // gone meanwhile
-        }
-    }
-    const out: number[] = [];
-    const walk = (p: number) => (children.get(p) ?? []).forEach((c) => { out.push(c); walk(c); });
-    walk(pid);
-    return out;
-}
-
-/** True while a process exists and is not a zombie. */
-function alive(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-    } catch {
-        return false;
-    }
-}
 
 describe("kill -9 of the pulumi CLI alone, mid-up", function () {
     let s: TestStandin;

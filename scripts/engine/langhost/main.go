@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"fk-iac.local/engine/internal/lifeline"
@@ -65,9 +66,9 @@ func main() {
 		host.engineAddress = args[0]
 	}
 
-	// Stop serving, and stop every Node.js child, on SIGINT, when the engine fails its health check,
-	// or as soon as the engine process is gone.
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Stop serving, and stop every Node.js child, on SIGINT or SIGTERM, when the engine fails its
+	// health check, or as soon as the engine process is gone.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	lifeline.WatchParent(ctx, cancel)
 	if host.engineAddress != "" {
 		if err := rpcutil.Healthcheck(ctx, host.engineAddress, healthInterval, cancel); err != nil {

@@ -1,4 +1,5 @@
-// Peak memory of a process tree (a CLI and every process it starts), sampled from /proc.
+// Process trees from /proc (Linux): a CLI and every process it starts. Peak memory for the
+// benchmarks; descendants and liveness for the kill tests.
 import * as fs from "node:fs";
 
 function children(): Map<number, number[]> {
@@ -16,6 +17,29 @@ function children(): Map<number, number[]> {
         }
     }
     return byParent;
+}
+
+/** Pids of every descendant of pid. */
+export function descendants(pid: number): number[] {
+    const tree = children();
+    const out: number[] = [];
+    const stack = [...(tree.get(pid) ?? [])];
+    while (stack.length) {
+        const p = stack.pop()!;
+        out.push(p);
+        stack.push(...(tree.get(p) ?? []));
+    }
+    return out;
+}
+
+/** True while a process exists and is not a zombie. */
+export function alive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat[stat.lastIndexOf(")") + 2] !== "Z";
+    } catch {
+        return false;
+    }
 }
 
 function rssKiB(pid: number): number {
