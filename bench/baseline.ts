@@ -5,13 +5,8 @@
 //
 // Prints one JSON line: { uuids } after create.
 import axios from "axios";
-
-const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";
-const OTHER_PREFIX = "00000000-0000-4000-8000-";
-
-function systemUuid(i: number): string {
-    return i === 0 ? KMD : `${OTHER_PREFIX}${String(i).padStart(12, "0")}`;
-}
+import { danishToday } from "@fk-iac/klassifikation/rules";
+import { syntheticSystem } from "./common";
 
 async function pool<T>(n: number, parallel: number, fn: (i: number) => Promise<T>): Promise<T[]> {
     const out: T[] = new Array(n);
@@ -30,13 +25,13 @@ async function main() {
     const count = Number(countText);
     const parallel = Number(parallelText);
     const http = axios.create({ baseURL: `${url}/api/v1`, headers: { Authorization: `Bearer ${token}` } });
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Copenhagen" }).format(new Date());
+    const today = danishToday();
     if (op === "create") {
         const uuids = await pool(count, parallel, async (i) => {
             const s = (await http.get("/sortimenter", { params: { brugervendtnoegle: "Borgerblikket" } })).data.items[0];
-            await http.get(`/it-systeminstanser/${systemUuid(i)}`);
-            await http.get("/abonnementer", { params: { sortiment: s.uuid, itSystemInstans: systemUuid(i), aktiv: true, foersteresultat: 0, maksimalantalresultater: 500 } });
-            const created = await http.post("/abonnementer", { sortiment: s.uuid, itSystemInstans: systemUuid(i), skemaversion: "1.3", virkning: { from: today, to: null }, note: "bench" });
+            await http.get(`/it-systeminstanser/${syntheticSystem(i)}`);
+            await http.get("/abonnementer", { params: { sortiment: s.uuid, itSystemInstans: syntheticSystem(i), aktiv: true, foersteresultat: 0, maksimalantalresultater: 500 } });
+            const created = await http.post("/abonnementer", { sortiment: s.uuid, itSystemInstans: syntheticSystem(i), skemaversion: "1.3", virkning: { from: today, to: null }, note: "bench" });
             return created.data.uuid as string;
         });
         process.stdout.write(`${JSON.stringify({ uuids })}\n`);

@@ -4,6 +4,7 @@ import { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { collect, CliResult } from "../test/helpers/pulumi";
+import { KMD_OPUS_DEBITOR } from "@fk-iac/klassifikation/rules";
 import { sampleTree } from "../test/helpers/proc";
 
 export const benchDir = __dirname;
@@ -24,7 +25,7 @@ export async function measure(child: ChildProcess): Promise<Measured> {
 }
 
 export function syntheticSystem(i: number): string {
-    return i === 0 ? "362ebac2-761b-4a44-abc6-679f2d5615ce" : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+    return i === 0 ? KMD_OPUS_DEBITOR : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
 }
 
 /** Seed entries for subscribers 1..n-1 (KMD Opus Debitor is always seeded). */

@@ -21,7 +21,7 @@ export const itSystemUuidPolicy: ResourceValidationPolicy = {
             resource: args.name,
             field: "itSystemInstans",
             found,
-            expected: "a uuid such as 362ebac2-761b-4a44-abc6-679f2d5615ce",
+            expected: `a uuid such as ${KMD_OPUS_DEBITOR}`,
             fix: "Copy the it-systeminstans uuid from FK Klassifikation (filter \"alle\").",
         }));
     },
@@ -49,7 +49,7 @@ export const knownDebtorSystemPolicy: ResourceValidationPolicy = {
         properties: {
             knownSystems: {
                 type: "array",
-                items: { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
+                items: { type: "string", pattern: UUID_PATTERN.source },
                 minItems: 1,
                 default: [KMD_OPUS_DEBITOR],
             },

@@ -2,14 +2,15 @@
 // `pulumi-nodejs:dynamic` prefix, so policies match the full type token of SortimentSubscription.
 // Fixed values and patterns come from the provider's rules module, so a policy and the provider
 // never judge the same value differently.
-import { KMD_OPUS_DEBITOR, RESOURCE_TYPE_TOKEN, UNKNOWN_VALUE } from "@fk-iac/klassifikation/rules";
+import { ANY_CASE_UUID_PATTERN, KMD_OPUS_DEBITOR, RESOURCE_TYPE_TOKEN, UNKNOWN_VALUE } from "@fk-iac/klassifikation/rules";
 
 export { KMD_OPUS_DEBITOR };
 
 /** pulumi-nodejs:dynamic/fk-klassifikation:SortimentSubscription */
 export const SUBSCRIPTION_TYPE = RESOURCE_TYPE_TOKEN;
 
-export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A well-formed uuid, either case: the provider's own rule for itSystemInstans. */
+export const UUID_PATTERN = ANY_CASE_UUID_PATTERN;
 
 export function isSubscription(type: string): boolean {
     return type === SUBSCRIPTION_TYPE;

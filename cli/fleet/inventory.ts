@@ -4,10 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
 import { z } from "zod";
-import { endpointProblem, isKommunekode, KOMMUNEKODE_RULE } from "@fk-iac/klassifikation/rules";
+import { ANY_CASE_UUID_PATTERN, endpointProblem, isKommunekode, KMD_OPUS_DEBITOR, KOMMUNEKODE_RULE } from "@fk-iac/klassifikation/rules";
 
 /** KMD Opus Debitor, the default debtor system. */
-const KMD_OPUS_DEBITOR = "362ebac2-761b-4a44-abc6-679f2d5615ce";
 
 /**
  * Where a municipality's credentials come from; the inventory holds references, never secrets.
@@ -51,7 +50,7 @@ const rowSchema = z.object({
     }),
     credentials: z.string({ error: "is required (env:NAME, file:PATH or cert:CERT,KEY)" })
         .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|cert:[^,]+,[^,]+)$/, "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem"),
-    debtorSystem: z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be an it-systeminstans uuid")
+    debtorSystem: z.string().regex(ANY_CASE_UUID_PATTERN, "must be an it-systeminstans uuid")
         .optional(),
 }).strict();
 

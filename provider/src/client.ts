@@ -8,6 +8,7 @@ import * as crypto from "node:crypto";
 import * as https from "node:https";
 import { z } from "zod";
 import { ConnectionSettings, secretsOf } from "./connection";
+import type { Livscyklus } from "./domain";
 import { errors, FkError } from "./errors";
 import {
     Abonnement, AbonnementOpret, abonnementPageSchema, abonnementSchema, ItSystemInstans, itSystemInstansSchema,
@@ -20,7 +21,7 @@ export interface AbonnementFilter {
     itSystemInstans?: string;
     /** Only subscriptions in force today (not Passiv, not ended). */
     aktiv?: boolean;
-    livscyklus?: "Opstaaet" | "Rettet" | "Passiv";
+    livscyklus?: Exclude<Livscyklus, "Slettet">;
 }
 
 /** The outcome of one Opret attempt. */

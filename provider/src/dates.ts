@@ -1,4 +1,5 @@
 // Calendar dates in Danish time (Europe/Copenhagen): "dags dato" is today there, not in UTC.
+import { DATE_PATTERN } from "./domain";
 
 const danishDate = new Intl.DateTimeFormat("en-CA", {
     timeZone: "Europe/Copenhagen",
@@ -20,12 +21,7 @@ export function danishToday(now: Date = new Date()): string {
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(s: string): boolean {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+    if (!DATE_PATTERN.test(s)) return false;
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/** Whole days from a to b (both YYYY-MM-DD). */
-export function daysBetween(a: string, b: string): number {
-    return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }

@@ -33,6 +33,9 @@ export const DESTROY_BEHAVIOURS: readonly DestroyBehaviour[] = ["endDate", "pass
 /** OIO lifecycle codes of a subscription. */
 export type Livscyklus = "Opstaaet" | "Rettet" | "Passiv" | "Slettet";
 
+/** Every livscyklus code, in lifecycle order. */
+export const LIVSCYKLUSSER: readonly [Livscyklus, ...Livscyklus[]] = ["Opstaaet", "Rettet", "Passiv", "Slettet"];
+
 /** Delivery of the sortiment to the subscribing system. */
 export type LeveringStatus = "Afventer" | "Leveret" | "Stoppet";
 
@@ -41,7 +44,10 @@ export const RESOURCE_MODULE = "fk-klassifikation";
 export const RESOURCE_TYPE = "SortimentSubscription";
 export const RESOURCE_TYPE_TOKEN = `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${RESOURCE_TYPE}`;
 
+/** A uuid as the classification API writes it: lower case. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A uuid as a person may paste it: either case (inputs are lower-cased after check). */
+export const ANY_CASE_UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const SKEMAVERSION_PATTERN = /^\d+\.\d+$/;
 

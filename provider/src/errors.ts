@@ -2,6 +2,7 @@
 // Each says what is wrong, the value found, what is allowed, and how to fix it. None ever contains a
 // credential: values from connection settings are named, never shown. Values are shown through
 // showValue, so a huge input is cut to a readable length.
+import { KMD_OPUS_DEBITOR } from "./domain";
 import { describeKommune } from "./kommuner";
 import { showValue as show } from "./text";
 
@@ -70,7 +71,7 @@ export const errors = {
     unknownItSystem: (uuid: string) =>
         new FkError("FK_UNKNOWN_IT_SYSTEM",
             `itSystemInstans ${show(uuid)} is not a registered it-systeminstans; check the uuid in the classification system ` +
-            "(for KMD Opus Debitor it is 362ebac2-761b-4a44-abc6-679f2d5615ce)"),
+            `(for KMD Opus Debitor it is ${KMD_OPUS_DEBITOR})`),
 
     conflictingSubscription: (existing: { uuid: string; skemaversion: string; from: string; to: string | null }, wanted: string) =>
         new FkError("FK_CONFLICT",

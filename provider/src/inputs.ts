@@ -3,7 +3,9 @@
 import { z } from "zod";
 import { danishToday, isCalendarDate } from "./dates";
 import { endpointProblem } from "./connection";
-import { DESTROY_BEHAVIOURS, DestroyBehaviour, SKEMAVERSION_PATTERN, UNKNOWN_VALUE } from "./domain";
+import {
+    ANY_CASE_UUID_PATTERN, DESTROY_BEHAVIOURS, DestroyBehaviour, KMD_OPUS_DEBITOR, SKEMAVERSION_PATTERN, UNKNOWN_VALUE,
+} from "./domain";
 import { isKommunekode, KOMMUNEKODE_RULE } from "./kommuner";
 import { showValue as show } from "./text";
 
@@ -33,7 +35,7 @@ export interface CheckFailure {
     reason: string;
 }
 
-const anyCaseUuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const anyCaseUuid = ANY_CASE_UUID_PATTERN;
 const MAX_TEXT = 200;
 
 const text = (what: string) => z.string({ error: `must be a string (${what})` });
@@ -46,7 +48,7 @@ const rules: Record<string, z.ZodType> = {
         .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
         .refine((s) => !/[\u0000-\u001f<>{}\\]/.test(s), "must not contain control characters or <>{}\\"),
     itSystemInstans: text("the it-systeminstans uuid").refine((s) => anyCaseUuid.test(s),
-        "must be a uuid such as 362ebac2-761b-4a44-abc6-679f2d5615ce (KMD Opus Debitor)"),
+        `must be a uuid such as ${KMD_OPUS_DEBITOR} (KMD Opus Debitor)`),
     skemaversion: text("e.g. \"1.3\"").refine((s) => SKEMAVERSION_PATTERN.test(s),
         "must be a schema version written major.minor, e.g. \"1.3\" (task GB1.0 requires 1.3)"),
     kommunekode: text("a kommunekode such as \"0101\"").refine(isKommunekode, KOMMUNEKODE_RULE),

@@ -2,7 +2,7 @@
 // response is parsed with these before the provider uses it: a malformed answer is a clear error,
 // never a crash or silently wrong state.
 import { z } from "zod";
-import { DATE_PATTERN, SKEMAVERSION_PATTERN, UUID_PATTERN } from "./domain";
+import { DATE_PATTERN, LIVSCYKLUSSER, SKEMAVERSION_PATTERN, UUID_PATTERN } from "./domain";
 
 const uuid = z.string().regex(UUID_PATTERN);
 const date = z.string().regex(DATE_PATTERN);
@@ -26,7 +26,7 @@ export const abonnementSchema = z.object({
     itSystemInstans: uuid,
     skemaversion: z.string().regex(SKEMAVERSION_PATTERN),
     virkning: z.object({ from: date, to: date.nullable() }),
-    livscyklus: z.enum(["Opstaaet", "Rettet", "Passiv", "Slettet"]),
+    livscyklus: z.enum(LIVSCYKLUSSER),
     note: z.string().nullable().optional(),
     registrering: z.object({ oprettet: dateTime, tidspunkt: dateTime, aktoer: z.string() }),
     version: z.number().int().min(1),

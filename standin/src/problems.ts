@@ -38,7 +38,6 @@ export const problems = {
     badRequest: (detail: string, errors?: FieldError[]) =>
         make(400, "bad-request", "The request is malformed", detail, errors ? { errors } : {}),
     unauthorized: (detail: string) => make(401, "unauthorized", "Missing or invalid credentials", detail),
-    forbidden: (detail: string) => make(403, "forbidden", "Not allowed", detail),
     notFound: (what: string, id: string) => make(404, "not-found", `${what} not found`, `${what} ${id} does not exist`),
     conflict: (detail: string, existing?: string) =>
         make(409, "conflict", "Conflicts with the current state", detail, existing ? { existing } : {}),
