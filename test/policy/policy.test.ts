@@ -81,6 +81,8 @@ describe("policy pack (unit)", function () {
     describe("the policies and the provider's check judge the same values alike", function () {
         const cases: Array<[string, ResourceValidationPolicy, Record<string, unknown>]> = [
             ...["0101", "0999", "101", "", "0751", "9999"].map((v) => ["kommunekode", kommunekodePolicy, { kommunekode: v }] as [string, ResourceValidationPolicy, Record<string, unknown>]),
+            ...[KMD, KMD.toUpperCase(), "362ebac2-761b-4a44-abc6", `{${KMD}}`, "KMD Opus Debitor", ""]
+                .map((v) => ["itSystemInstans", itSystemUuidPolicy, { itSystemInstans: v }] as [string, ResourceValidationPolicy, Record<string, unknown>]),
             ...["https://k.example.dk", "http://127.0.0.1:8080", "http://k.example.dk", "https://user:pw@k.example.dk", "ftp://k.example.dk", "k"]
                 .map((v) => ["endpoint", httpsEndpointPolicy, { endpoint: v }] as [string, ResourceValidationPolicy, Record<string, unknown>]),
         ];
