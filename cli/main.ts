@@ -8,7 +8,8 @@
 // FK_DEMO_DELIVERY_DELAY seconds (default 86400, as in reality), FK_DEMO_STACK (default "demo").
 import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { checkTask, HttpClassificationApi, readConnectionSettings } from "@fk-iac/klassifikation";
+import { checkTask, readConnectionSettings } from "@fk-iac/klassifikation";
+import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { startDemoStandin } from "./standin";

@@ -7,7 +7,8 @@
 // The demo stack (made by the main job) is checked against the local stand-in, started for the check.
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { checkTask, HttpClassificationApi, readConnectionSettings, settingSource } from "@fk-iac/klassifikation";
+import { checkTask, readConnectionSettings, settingSource } from "@fk-iac/klassifikation";
+import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { DemoStandin, startDemoStandin } from "./standin";

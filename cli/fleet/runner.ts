@@ -5,7 +5,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { checkTask, envName, HttpClassificationApi, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
+import { checkTask, envName, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
+import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { repoRoot } from "../local";
 import { credentialEnv, InventoryRow } from "./inventory";
 

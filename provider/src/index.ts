@@ -1,3 +1,5 @@
+// The package's main entry: what a Pulumi program needs (the resource, the domain's values, the
+// task's assessment and the errors), without the HTTP client (`@fk-iac/klassifikation/api`).
 export * from "./domain";
 export * from "./errors";
 export * from "./connection";
@@ -5,5 +7,4 @@ export * from "./resource";
 export type { SubscriptionOutputs } from "./provider";
 export type { ClassificationApi, AbonnementFilter, CreateOutcome } from "./client";
 export * from "./task";
-export { HttpClassificationApi } from "./client";
 export type { Abonnement, Sortiment, ItSystemInstans } from "./wire";

@@ -1,0 +1,17 @@
+// A Pulumi program loads only what it needs: the package's main entry brings the resource's
+// declaration, not the HTTP client and the response schemas the provider process uses.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { repoRoot } from "../helpers/pulumi";
+
+describe("the package's main entry", function () {
+    it("loads neither axios nor zod; @fk-iac/klassifikation/api does", function () {
+        const loaded = (entry: string) => JSON.parse(execFileSync(process.execPath, ["-e", `
+            require(${JSON.stringify(entry)});
+            process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(axios|zod)\\//.test(k)).length));
+        `], { cwd: repoRoot, encoding: "utf8" }));
+        assert.equal(loaded("@fk-iac/klassifikation"), 0);
+        assert.equal(loaded("@fk-iac/klassifikation/rules"), 0);
+        assert.ok(loaded("@fk-iac/klassifikation/api") > 0, "the check can see a heavy entry");
+    });
+});
