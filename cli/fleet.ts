@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
         concurrency,
         stateDir,
         // Checked once above; each stack then only transpiles the program.
-        engineEnv: { ...engineEnv(), PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+        engineEnv: engineEnv(),
         policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
         force: values.force === true,
         onEvent: (e) => progress.event(e),

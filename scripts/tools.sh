@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Makes sure of the tools this project runs on, and puts them on PATH. Sourced by scripts/run.sh.
 #
-#   Node.js >= 22   the system node when new enough; otherwise Node.js 22 LTS installed from the npm
+#   Node.js >= 22.18 the system node when new enough (22.18 strips TypeScript types itself, so programs
+#                   run without a compiler); otherwise Node.js 22 LTS installed from the npm
 #                   registry (the node-<os>-<arch> package ships the binary) into the cache below.
 #   Pulumi CLI      a `pulumi` already on PATH at or above PULUMI_VERSION is used as it is. Otherwise,
 #                   where Go is available, the CLI is built from the Go module proxy at PULUMI_VERSION,
@@ -12,6 +13,8 @@
 # never in the repository.
 
 FK_NODE_VERSION="22.23.3"
+# The oldest Node.js the project runs on: 22.18 strips TypeScript types by default.
+FK_NODE_MINIMUM="22.18.0"
 FK_PULUMI_VERSION="3.274.1"
 # Official Pulumi CLIs this project supports: v$FK_PULUMI_VERSION and newer, below this version.
 FK_PULUMI_UNSUPPORTED_FROM="4.0.0"
@@ -30,7 +33,7 @@ fk_version_ge() {
 fk_ensure_node() {
   local current=""
   if command -v node >/dev/null 2>&1; then current="$(node --version 2>/dev/null)"; fi
-  if [ -n "$current" ] && fk_version_ge "$current" "22.0.0"; then
+  if [ -n "$current" ] && fk_version_ge "$current" "$FK_NODE_MINIMUM"; then
     fk_log "node $current from $(command -v node)"
     return
   fi
@@ -40,8 +43,8 @@ fk_ensure_node() {
   local dir="$FK_IAC_CACHE/node-$FK_NODE_VERSION-$os-$arch"
   local bin="$dir/node_modules/node-$os-$arch/bin"
   if [ ! -x "$bin/node" ]; then
-    command -v npm >/dev/null 2>&1 || fk_die "node ${current:-(none)} is older than 22 and npm is missing; install Node.js >= 22"
-    fk_log "node ${current:-(none)} is older than 22: installing Node.js $FK_NODE_VERSION from the npm registry into $dir"
+    command -v npm >/dev/null 2>&1 || fk_die "node ${current:-(none)} is older than $FK_NODE_MINIMUM and npm is missing; install Node.js >= $FK_NODE_MINIMUM"
+    fk_log "node ${current:-(none)} is older than $FK_NODE_MINIMUM: installing Node.js $FK_NODE_VERSION from the npm registry into $dir"
     local tmp="$dir.tmp.$$"
     rm -rf "$tmp" && mkdir -p "$tmp"
     (cd "$tmp" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \

@@ -90,8 +90,8 @@ function ensureProject(stateDir: string): string {
         "runtime:",
         "  name: nodejs",
         "  options:",
-        "    typescript: true",
-        `main: ${main}/`,
+        "    typescript: false",
+        `main: ${main}/index.ts`,
         "",
     ].join("\n");
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);

@@ -5,7 +5,7 @@
 // 2. Remove the resource (or `pulumi destroy`): what happens follows onDestroy -
 //    "endDate" (default: Gyldig til = today, history kept), "passivate", "delete" or "retain".
 import * as pulumi from "@pulumi/pulumi";
-import { DestroyBehaviour, gb10Subscription, SortimentSubscription } from "@fk-iac/klassifikation";
+import { type DestroyBehaviour, gb10Subscription, SortimentSubscription } from "@fk-iac/klassifikation";
 
 const config = new pulumi.Config();
 const subscription = new SortimentSubscription("borgerblikket-kmd-opus-debitor", {
