@@ -4,7 +4,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { checkTask, envName, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { repoRoot } from "../local";
@@ -108,7 +108,8 @@ export function errorSummary(err: unknown): string {
     return picked.replace(/^error:\s*/, "").slice(0, 400);
 }
 
-async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>): Promise<StackResult> {
+async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>,
+    pulumiCommand: PulumiCommand): Promise<StackResult> {
     const name = stackName(row);
     const started = Date.now();
     const base = { kommunekode: row.kommunekode, navn: row.navn, stack: name, operation: opts.operation };
@@ -142,7 +143,7 @@ async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string,
         };
         let stack: Stack;
         if (opts.operation === "up" || opts.operation === "preview") {
-            stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: projectDir }, { envVars: env });
+            stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: projectDir }, { envVars: env, pulumiCommand });
             await stack.setAllConfig({
                 "kommune:kode": { value: row.kommunekode },
                 "kommune:navn": { value: row.navn },
@@ -150,7 +151,7 @@ async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string,
             });
         } else {
             try {
-                stack = await LocalWorkspace.selectStack({ stackName: name, workDir: projectDir }, { envVars: env });
+                stack = await LocalWorkspace.selectStack({ stackName: name, workDir: projectDir }, { envVars: env, pulumiCommand });
             } catch (err) {
                 if (/no stack named|not found/i.test(String(err))) return done("skipped", "no stack yet (run fleet up first)");
                 throw err;
@@ -204,6 +205,9 @@ async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string,
 export async function runFleet(opts: FleetOptions): Promise<StackResult[]> {
     fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     const projectDir = ensureProject(opts.stateDir);
+    // One look at the CLI (`pulumi version`) for the whole fleet, not one per stack.
+    const skip = "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK";
+    const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: !!opts.engineEnv[skip] || !!process.env[skip] });
     const journalFile = path.join(opts.stateDir, "journal.json");
     const journal = readJournal(journalFile);
     const results: StackResult[] = new Array(opts.rows.length);
@@ -214,7 +218,7 @@ export async function runFleet(opts: FleetOptions): Promise<StackResult[]> {
             const i = next++;
             const row = opts.rows[i];
             opts.onEvent({ kind: "start", row });
-            const result = await runOne(row, opts, projectDir, journal);
+            const result = await runOne(row, opts, projectDir, journal, pulumiCommand);
             results[i] = result;
             saveJournal();
             opts.onEvent({ kind: "finish", row, result });
