@@ -1,0 +1,155 @@
+// Benchmark: the root program's `pulumi up --policy-pack policy` and no-change `preview`, side by side
+// with the engine's floor (`pulumi up` of an empty JavaScript program), interleaved, several rounds;
+// and where the time of one `up` goes, per process (CLI, language host, program, policy pack, provider).
+//
+//   bash scripts/run.sh exec npm run --silent bench:up          (rounds: BENCH_ROUNDS, default 3)
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
+import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
+import { alive, descendants } from "../test/helpers/proc";
+import { benchDir, machine, measure, writeSection } from "./common";
+
+const TOKEN = "-bench-token-up";
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** The root program as users have it, optionally in the old set-up (ts-node, type-checked). */
+function rootProgram(dir: string, tsNode: boolean): string {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, "index.ts"), path.join(dir, "index.ts"));
+    let yaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
+    if (tsNode) yaml = yaml.replace("typescript: false", "typescript: true").replace(/^main: index\.ts\n/m, "");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
+    return dir;
+}
+
+function stats(xs: number[]): { min: number; median: number } {
+    const s = [...xs].sort((a, b) => a - b);
+    return { min: s[0], median: s[Math.floor(s.length / 2)] };
+}
+
+type Role = "CLI" | "language host" | "program" | "policy pack" | "provider" | "other";
+
+function roleOf(pid: number): Role {
+    let cmd = "";
+    try {
+        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    } catch {
+        return "other";
+    }
+    if (/cmd\/run-policy-pack/.test(cmd)) return "policy pack";
+    if (/cmd\/dynamic-provider|pulumi-resource-pulumi-nodejs/.test(cmd)) return "provider";
+    if (/cmd\/run\b/.test(cmd)) return "program";
+    if (/pulumi-language-nodejs/.test(cmd)) return "language host";
+    if (/(^|\/)pulumi\s/.test(cmd)) return "CLI";
+    return "other";
+}
+
+function cpuSeconds(pid: number): number {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+        return -1;
+    }
+}
+
+/** CPU seconds per role over the life of a process tree, sampled every 20 ms (a process's last <20 ms may be missed). */
+function sampleCpu(root: number): { stop(): Record<Role, number> } {
+    const seen = new Map<number, { role: Role; cpu: number }>();
+    const sample = () => {
+        for (const pid of [root, ...descendants(root)]) {
+            const cpu = cpuSeconds(pid);
+            if (cpu < 0 || !alive(pid)) continue;
+            const entry = seen.get(pid) ?? { role: roleOf(pid), cpu: 0 };
+            entry.cpu = Math.max(entry.cpu, cpu);
+            seen.set(pid, entry);
+        }
+    };
+    const timer = setInterval(sample, 20);
+    return {
+        stop() {
+            clearInterval(timer);
+            const out = { CLI: 0, "language host": 0, program: 0, "policy pack": 0, provider: 0, other: 0 } as Record<Role, number>;
+            for (const { role, cpu } of seen.values()) out[role] += cpu;
+            return out;
+        },
+    };
+}
+
+async function main() {
+    const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
+    const standin = await startStandin({
+        seed: { tenants: [{ kommunekode: "0101", navn: "København", tokenSha256: [sha256Hex(TOKEN)], certificateFingerprints: [] }] },
+    });
+    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
+    const policy = path.join(repoRoot, "policy");
+    const connect = async (ws: PulumiWorkspace) => {
+        await ws.setConfig("kommune:navn", "København");
+        await ws.setConfig("fk:endpoint", standin.url);
+        await ws.setConfig("fk:token", TOKEN, true);
+    };
+    const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
+    const root = await PulumiWorkspace.create({ programDir: rootProgram(path.join(work, "root"), false), kommunekode: "0101" });
+    const tsNode = await PulumiWorkspace.create({ programDir: rootProgram(path.join(work, "ts-node"), true), kommunekode: "0101" });
+    await connect(root);
+    await connect(tsNode);
+    const times: Record<string, number[]> = {};
+    const record = (label: string, s: number) => (times[label] ??= []).push(s);
+    let breakdown: Record<Role, number> | undefined;
+    try {
+        for (let r = 0; r < rounds; r++) {
+            const f = await measure(floor.start(["up", "--yes", "--skip-preview", "--stack", floor.stack]));
+            if (f.result.code !== 0) throw new Error(`floor up failed:\n${f.result.output}`);
+            record("floor: up of an empty JavaScript program", f.seconds);
+            for (const [label, ws] of [["root program", root], ["root program, ts-node as before", tsNode]] as const) {
+                const child = ws.start(["up", "--yes", "--skip-preview", "--policy-pack", policy, "--stack", ws.stack]);
+                const cpu = label === "root program" && r === rounds - 1 ? sampleCpu(child.pid!) : undefined;
+                const up = await measure(child);
+                if (cpu) breakdown = cpu.stop();
+                if (up.result.code !== 0) throw new Error(`${label} up failed:\n${up.result.output}`);
+                record(`${label}: up --policy-pack policy`, up.seconds);
+                const preview = await measure(ws.start(["preview", "--expect-no-changes", "--policy-pack", policy, "--stack", ws.stack]));
+                if (preview.result.code !== 0) throw new Error(`${label} preview failed:\n${preview.result.output}`);
+                record(`${label}: preview --policy-pack policy, no changes`, preview.seconds);
+                const destroy = await ws.destroy();
+                if (destroy.code !== 0) throw new Error(`${label} destroy failed:\n${destroy.output}`);
+            }
+        }
+    } finally {
+        for (const ws of [floor, root, tsNode]) ws.dispose();
+        fs.rmSync(work, { recursive: true, force: true });
+        await standin.close();
+    }
+    const floorMin = stats(times["floor: up of an empty JavaScript program"]).min;
+    const rows = Object.entries(times).map(([label, xs]) => {
+        const s = stats(xs);
+        return `| ${label} | ${s.min.toFixed(2)} | ${s.median.toFixed(2)} | ${(s.min / floorMin).toFixed(2)}x |`;
+    });
+    const cpuRows = Object.entries(breakdown ?? {}).filter(([, s]) => s > 0).map(([role, s]) => `| ${role} | ${s.toFixed(2)} |`);
+    const md = [
+        "## The root program against the engine's floor",
+        "",
+        `Command: \`bash scripts/run.sh exec npm run --silent bench:up\` (${rounds} interleaved rounds). Machine: ${machine()}.`,
+        "",
+        "Wall seconds of each command on the local file backend against the in-process stand-in, one subscription; the floor is `pulumi up` of an empty JavaScript program. Each round: floor, then each variant's `up` (a create), no-change `preview`, and (unmeasured) `destroy`.",
+        "",
+        "| what | min s | median s | min / floor min |",
+        "| --- | --- | --- | --- |",
+        ...rows,
+        "",
+        "Where the CPU time of one `up --policy-pack policy` of the root program goes (last round; processes sampled every 20 ms):",
+        "",
+        "| process | CPU s |",
+        "| --- | --- |",
+        ...cpuRows,
+    ].join("\n");
+    writeSection("up", md);
+    process.stdout.write(`${md}\n`);
+}
+
+main().catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+    process.exit(1);
+});
