@@ -64,7 +64,7 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
 
     it("npm ci installs and builds what the program needs", async function () {
         await must("npm", ["ci", "--no-audit", "--no-fund"]);
-        for (const built of ["provider/dist/index.js", "provider/dist/rules.js", "standin/dist/cli.js"]) {
+        for (const built of ["provider/dist/index.js", "provider/dist/rules.js", "standin/dist/cli.js", "policy/dist/index.js"]) {
             assert.ok(fs.existsSync(path.join(clone, built)), `${built} was built by npm ci`);
         }
     });
@@ -95,6 +95,18 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         assert.equal(shown.stdout.trim(), s.kommuner[0].token);
         const preview = await pulumi(["preview", "--expect-no-changes", "--policy-pack", "policy"]);
         assert.equal(preview.code, 0, preview.output);
+    });
+
+    it("the policy pack runs compiled, and refuses to run stale after its sources change", async function () {
+        const source = path.join(clone, "policy", "schema-version.ts");
+        const later = new Date(Date.now() + 60_000);
+        fs.utimesSync(source, later, later);
+        const stale = await pulumi(["preview", "--policy-pack", "policy"]);
+        assert.notEqual(stale.code, 0, stale.output);
+        assert.match(stale.output, /the policy pack in .*policy was built before its sources changed \(schema-version\.ts newer than dist\/\)\. Run `npm run build`/);
+        await must("npm", ["run", "--silent", "build"]);
+        const fresh = await pulumi(["preview", "--expect-no-changes", "--policy-pack", "policy"]);
+        assert.equal(fresh.code, 0, fresh.output);
     });
 
     it("a København stack with Aarhus's token refuses create and destroy before any write, naming both", async function () {
