@@ -3,6 +3,7 @@
 // refuses to start when a source file is newer than what was built from it.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { RunError } from "@pulumi/pulumi";
 
 /**
  * Throws, naming the files, when a policy source in the folder above `distDir` is newer than its
@@ -25,7 +26,8 @@ export function assertBuiltFromCurrentSources(distDir: string): void {
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
         .filter((f) => mtime(path.join(sourceDir, f)) > mtime(path.join(distDir, f.replace(/\.ts$/, ".js"))));
     if (stale.length > 0) {
-        throw new Error(`the policy pack in ${sourceDir} was built before its sources changed (${stale.join(", ")} ` +
+        // A RunError: the engine shows its message alone, without a stack trace.
+        throw new RunError(`the policy pack in ${sourceDir} was built before its sources changed (${stale.join(", ")} ` +
             "newer than dist/). Run `npm run build` (or `npm ci`) in the repository, then run pulumi again");
     }
 }
