@@ -103,7 +103,7 @@ async function main() {
             const f = await measure(floor.start(["up", "--yes", "--skip-preview", "--stack", floor.stack]));
             if (f.result.code !== 0) throw new Error(`floor up failed:\n${f.result.output}`);
             record("floor: up of an empty JavaScript program", f.seconds);
-            for (const [label, ws] of [["root program", root], ["root program, ts-node as before", tsNode]] as const) {
+            for (const [label, ws] of [["root program", root], ["root program under ts-node (type-checked)", tsNode]] as const) {
                 const child = ws.start(["up", "--yes", "--skip-preview", "--policy-pack", policy, "--stack", ws.stack]);
                 const cpu = label === "root program" && r === rounds - 1 ? sampleCpu(child.pid!) : undefined;
                 const up = await measure(child);

@@ -148,6 +148,9 @@ fk_ensure_node_modules() {
 
 # Engine settings for an offline run on the local file backend, unless the caller chose otherwise.
 fk_engine_env() {
+  # Node.js keeps its compiled code of @pulumi/pulumi and friends here: every node process of a
+  # pulumi run (program, policy pack, provider) starts faster the second time. Yours wins if set.
+  export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$FK_IAC_CACHE/node-compile-cache}"
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"
