@@ -246,9 +246,15 @@ export class HttpClassificationApi implements ClassificationApi {
     }
 
     async getMyndighed(): Promise<Myndighed> {
-        this.myndighed ??= this.call("Laes myndighed", "GET", "/myndighed", myndighedSchema).then((m) => m!);
-        // A failed look-up is not remembered: the next operation asks again.
-        this.myndighed.catch(() => (this.myndighed = undefined));
+        if (!this.myndighed) {
+            const lookup = this.call("Laes myndighed", "GET", "/myndighed", myndighedSchema).then((m) => m!);
+            // Whom the credentials act for does not change within a process; a failed look-up is not
+            // remembered, so the next operation asks again.
+            lookup.catch(() => {
+                if (this.myndighed === lookup) this.myndighed = undefined;
+            });
+            this.myndighed = lookup;
+        }
         return this.myndighed;
     }
 
