@@ -101,11 +101,7 @@ function inlineOrFile(get: SettingSource, key: string): string | undefined {
     }
 }
 
-/**
- * Reads and validates the connection settings. Errors name the setting, never a secret's value.
- * `endpoint`, when given, is the endpoint recorded on the resource and wins over the setting.
- */
-export function readConnectionSettings(get: SettingSource, endpointOfResource?: string): ConnectionSettings {
+function readEndpoint(get: SettingSource, endpointOfResource: string | undefined): string {
     const endpoint = endpointOfResource ?? get("endpoint");
     if (endpoint === undefined) {
         throw errors.invalidConnection("fk:endpoint",
@@ -114,23 +110,29 @@ export function readConnectionSettings(get: SettingSource, endpointOfResource?: 
     const bad = endpointProblem(endpoint);
     if (bad?.insecure) throw errors.insecureEndpoint(endpoint);
     if (bad) throw errors.invalidConnection("fk:endpoint", bad.problem, /credentials/.test(bad.problem) ? undefined : endpoint);
+    return endpoint.replace(/\/+$/, "");
+}
 
-    const clientCertificate = inlineOrFile(get, "clientCertificate");
-    const clientKey = inlineOrFile(get, "clientKey");
+function readPfx(get: SettingSource): Buffer | undefined {
     const pfxText = get("pfx");
     const pfxFile = get("pfxFile");
-    let pfx: Buffer | undefined;
     if (pfxText !== undefined && pfxFile !== undefined) {
         throw errors.invalidConnection("fk:pfx", "set either fk:pfx or fk:pfxFile, not both");
     }
-    if (pfxText !== undefined) pfx = Buffer.from(pfxText, "base64");
-    if (pfxFile !== undefined) {
-        try {
-            pfx = fs.readFileSync(pfxFile);
-        } catch (err) {
-            throw errors.invalidConnection("fk:pfxFile", `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, pfxFile);
-        }
+    if (pfxText !== undefined) return Buffer.from(pfxText, "base64");
+    if (pfxFile === undefined) return undefined;
+    try {
+        return fs.readFileSync(pfxFile);
+    } catch (err) {
+        throw errors.invalidConnection("fk:pfxFile", `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, pfxFile);
     }
+}
+
+/** The client certificate and key (PEM), or a PKCS#12 bundle: one of the two, complete. */
+function readClientCertificate(get: SettingSource): Pick<ConnectionSettings, "clientCertificate" | "clientKey" | "pfx"> {
+    const clientCertificate = inlineOrFile(get, "clientCertificate");
+    const clientKey = inlineOrFile(get, "clientKey");
+    const pfx = readPfx(get);
     if (Boolean(clientCertificate) !== Boolean(clientKey)) {
         throw errors.invalidConnection(clientCertificate ? "fk:clientKey" : "fk:clientCertificate",
             "is missing; a client certificate needs both fk:clientCertificate and fk:clientKey (or use fk:pfx)");
@@ -144,25 +146,37 @@ export function readConnectionSettings(get: SettingSource, endpointOfResource?: 
     if (clientKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(clientKey)) {
         throw errors.invalidConnection("fk:clientKey", "is not a PEM private key");
     }
-    const caBundle = inlineOrFile(get, "caBundle");
-    if (caBundle && !/-----BEGIN CERTIFICATE-----/.test(caBundle)) {
-        throw errors.invalidConnection("fk:caBundle", "is not PEM certificates (-----BEGIN CERTIFICATE-----)");
-    }
+    return { clientCertificate, clientKey, pfx };
+}
+
+function readToken(get: SettingSource, hasCertificate: boolean): string | undefined {
     const token = get("token");
     if (token !== undefined && /\s/.test(token.trim())) {
         throw errors.invalidConnection("fk:token", "contains white space; paste the token alone");
     }
-    if (!token && !clientCertificate && !pfx) {
+    if (!token && !hasCertificate) {
         throw errors.invalidConnection("fk:token",
             "is not set and no client certificate is configured; set fk:token (as a secret) or fk:clientCertificate/fk:clientKey or fk:pfx");
     }
+    return token?.trim();
+}
+
+/**
+ * Reads and validates the connection settings. Errors name the setting, never a secret's value.
+ * `endpoint`, when given, is the endpoint recorded on the resource and wins over the setting.
+ */
+export function readConnectionSettings(get: SettingSource, endpointOfResource?: string): ConnectionSettings {
+    const endpoint = readEndpoint(get, endpointOfResource);
+    const certificate = readClientCertificate(get);
+    const caBundle = inlineOrFile(get, "caBundle");
+    if (caBundle && !/-----BEGIN CERTIFICATE-----/.test(caBundle)) {
+        throw errors.invalidConnection("fk:caBundle", "is not PEM certificates (-----BEGIN CERTIFICATE-----)");
+    }
     return {
-        endpoint: endpoint.replace(/\/+$/, ""),
-        token: token?.trim(),
-        clientCertificate,
-        clientKey,
+        endpoint,
+        token: readToken(get, Boolean(certificate.clientCertificate || certificate.pfx)),
+        ...certificate,
         clientKeyPassphrase: get("clientKeyPassphrase"),
-        pfx,
         pfxPassphrase: get("pfxPassphrase"),
         caBundle,
         timeoutMs: integer(get, "timeoutMs", 30_000, 100, 600_000),

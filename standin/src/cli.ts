@@ -12,15 +12,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { readSeedFile, sha256Hex } from "./seed";
-import { readPem, RequestLogEntry, startStandin } from "./server";
+import { readPem, RequestLogEntry, StandinOptions, startStandin } from "./server";
 
-async function main(argv: string[]): Promise<void> {
-    if (argv[0] === "hash-token") {
-        const token = fs.readFileSync(0, "utf8").trim();
-        if (!token) throw new Error("hash-token: give the token on standard input");
-        process.stdout.write(`${sha256Hex(token)}\n`);
-        return;
-    }
+function hashToken(): void {
+    const token = fs.readFileSync(0, "utf8").trim();
+    if (!token) throw new Error("hash-token: give the token on standard input");
+    process.stdout.write(`${sha256Hex(token)}\n`);
+}
+
+/** The command line as StandinOptions; a bad flag is an error that names it. */
+function optionsFrom(argv: string[]): StandinOptions {
     const { values } = parseArgs({
         args: argv,
         options: {
@@ -45,15 +46,7 @@ async function main(argv: string[]): Promise<void> {
     if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw new Error("--tls-cert and --tls-key go together");
     if (values["require-client-cert"] && !values["client-ca"]) throw new Error("--require-client-cert needs --client-ca");
     if (values.db !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(values.db!)), { recursive: true });
-
-    let log: ((e: RequestLogEntry) => void) | undefined;
-    if (values.log === "-") log = (e) => process.stderr.write(`${JSON.stringify(e)}\n`);
-    else if (values.log) {
-        const out = fs.createWriteStream(values.log, { flags: "a" });
-        log = (e) => out.write(`${JSON.stringify(e)}\n`);
-    }
-
-    const standin = await startStandin({
+    return {
         host: values.host,
         port,
         dbPath: values.db,
@@ -61,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
         deliveryDelaySeconds: delay,
         adminToken: process.env.FK_STANDIN_ADMIN_TOKEN || undefined,
         faults: values.faults ? JSON.parse(values.faults) : undefined,
-        log,
+        log: requestLog(values.log),
         tls: values["tls-cert"]
             ? {
                 cert: readPem(values["tls-cert"]),
@@ -70,7 +63,20 @@ async function main(argv: string[]): Promise<void> {
                 requireClientCertificate: values["require-client-cert"],
             }
             : undefined,
-    });
+    };
+}
+
+/** --log FILE appends JSON lines to FILE; --log - writes them to stderr. */
+function requestLog(target: string | undefined): ((e: RequestLogEntry) => void) | undefined {
+    if (target === "-") return (e) => process.stderr.write(`${JSON.stringify(e)}\n`);
+    if (!target) return undefined;
+    const out = fs.createWriteStream(target, { flags: "a" });
+    return (e) => out.write(`${JSON.stringify(e)}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+    if (argv[0] === "hash-token") return hashToken();
+    const standin = await startStandin(optionsFrom(argv));
     process.stdout.write(`${JSON.stringify({ url: standin.url, port: standin.port })}\n`);
     const stop = () => {
         standin.close().then(() => process.exit(0));
