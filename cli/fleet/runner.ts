@@ -108,96 +108,116 @@ export function errorSummary(err: unknown): string {
     return picked.replace(/^error:\s*/, "").slice(0, 400);
 }
 
-async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>,
-    pulumiCommand: PulumiCommand): Promise<StackResult> {
-    const name = stackName(row);
-    const started = Date.now();
-    const base = { kommunekode: row.kommunekode, navn: row.navn, stack: name, operation: opts.operation };
-    const done = (result: StackResult["result"], message: string, changes: Record<string, number> = {}, task?: TaskState): StackResult =>
-        ({ ...base, result, message, changes, durationMs: Date.now() - started, ...(task ? { task } : {}) });
-
-    const fp = fingerprint(row);
-    const last = journal[name];
-    if (opts.operation === "up" && !opts.force && last?.operation === "up" && last.result === "succeeded" && last.fingerprint === fp) {
-        return done("skipped", `unchanged since the last successful up (${last.at}); --force re-runs it`);
-    }
-    let credentials: Record<string, string>;
-    try {
-        credentials = credentialEnv(row);
-    } catch (err) {
-        return done("failed", (err as Error).message);
-    }
-    const env: Record<string, string> = {
+/** This municipality's connection only: anything inherited from the shell is cleared. */
+function stackEnv(row: InventoryRow, opts: FleetOptions): Record<string, string> {
+    return {
         ...opts.engineEnv,
-        // Only this municipality's connection: clear anything inherited from the shell.
         FK_KLASSIFIKATION_TOKEN: "",
         FK_KLASSIFIKATION_CLIENT_CERTIFICATE_FILE: "",
         FK_KLASSIFIKATION_CLIENT_KEY_FILE: "",
         FK_KLASSIFIKATION_CLIENT_KEY_PASSPHRASE: "",
         FK_KLASSIFIKATION_ENDPOINT: row.endpoint,
-        ...credentials,
+        ...credentialEnv(row),
     };
+}
+
+/** The stack of a row: made (with its municipality's config) for preview and up, else only selected. */
+async function openStack(row: InventoryRow, opts: FleetOptions, projectDir: string, env: Record<string, string>,
+    pulumiCommand: PulumiCommand): Promise<Stack | undefined> {
+    const args = { stackName: stackName(row), workDir: projectDir };
+    if (opts.operation === "up" || opts.operation === "preview") {
+        const stack = await LocalWorkspace.createOrSelectStack(args, { envVars: env, pulumiCommand });
+        await stack.setAllConfig({
+            "kommune:kode": { value: row.kommunekode },
+            "kommune:navn": { value: row.navn },
+            "gb10-borgerblikket:debtorSystem": { value: row.debtorSystem },
+        });
+        return stack;
+    }
     try {
-        const onOutput = (s: string) => {
-            for (const line of s.split("\n")) if (line.trim()) opts.onEvent({ kind: "output", row, line });
-        };
-        let stack: Stack;
-        if (opts.operation === "up" || opts.operation === "preview") {
-            stack = await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: projectDir }, { envVars: env, pulumiCommand });
-            await stack.setAllConfig({
-                "kommune:kode": { value: row.kommunekode },
-                "kommune:navn": { value: row.navn },
-                "gb10-borgerblikket:debtorSystem": { value: row.debtorSystem },
-            });
-        } else {
-            try {
-                stack = await LocalWorkspace.selectStack({ stackName: name, workDir: projectDir }, { envVars: env, pulumiCommand });
-            } catch (err) {
-                if (/no stack named|not found/i.test(String(err))) return done("skipped", "no stack yet (run fleet up first)");
-                throw err;
-            }
-        }
-        switch (opts.operation) {
-            case "preview": {
-                const r = await stack.preview({ policyPacks: [opts.policyPack], onOutput, color: "never" });
-                const changes = r.changeSummary as Record<string, number>;
-                const pending = Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0);
-                return done("succeeded", pending.length ? `would ${pending.map(([k, n]) => `${k} ${n}`).join(", ")}` : "no changes", changes);
-            }
-            case "up": {
-                const r = await stack.up({ policyPacks: [opts.policyPack], onOutput, color: "never" });
-                const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
-                const applied = Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0);
-                const uuid = r.outputs.abonnementUuid?.value as string | undefined;
-                journal[name] = { fingerprint: fp, operation: "up", result: "succeeded", at: new Date().toISOString() };
-                return done("succeeded", `${applied.length ? applied.map(([k, n]) => `${k} ${n}`).join(", ") : "no changes"}; abonnement ${uuid ?? "?"}`, changes);
-            }
-            case "refresh": {
-                const r = await stack.refresh({ onOutput, color: "never" });
-                const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
-                const drift = Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0);
-                delete journal[name]; // a refresh may have found drift: the next up must run
-                return done("succeeded", drift.length ? `drift found: ${drift.map(([k, n]) => `${k} ${n}`).join(", ")}` : "in sync", changes);
-            }
-            case "destroy": {
-                const r = await stack.destroy({ onOutput, color: "never" });
-                delete journal[name];
-                return done("succeeded", "destroyed (the subscription was ended as onDestroy says)", (r.summary.resourceChanges ?? {}) as Record<string, number>);
-            }
-            case "status": {
-                const outputs = await stack.outputs();
-                const uuid = outputs.abonnementUuid?.value as string | undefined;
-                // This stack's own credentials, from its environment (empty values count as unset).
-                const api = new HttpClassificationApi(readConnectionSettings((k) => env[envName(k)] || undefined, row.endpoint));
-                const a = await checkTask(api, uuid, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
-                const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
-                return done(a.state === "wrong" ? "failed" : "succeeded",
-                    a.state === "done" ? "done: created correctly and delivered" : failed.join("; "), {}, a.state);
-            }
-        }
+        return await LocalWorkspace.selectStack(args, { envVars: env, pulumiCommand });
     } catch (err) {
-        if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "failed", at: new Date().toISOString() };
-        return done("failed", errorSummary(err));
+        if (/no stack named|not found/i.test(String(err))) return undefined;
+        throw err;
+    }
+}
+
+const summarize = (changes: Record<string, number>) =>
+    Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
+
+type Outcome = Pick<StackResult, "result" | "message" | "changes"> & { task?: TaskState };
+
+/** Carries out the operation on an open stack. */
+async function perform(stack: Stack, row: InventoryRow, opts: FleetOptions, env: Record<string, string>): Promise<Outcome> {
+    const onOutput = (s: string) => {
+        for (const line of s.split("\n")) if (line.trim()) opts.onEvent({ kind: "output", row, line });
+    };
+    switch (opts.operation) {
+        case "preview": {
+            const changes = (await stack.preview({ policyPacks: [opts.policyPack], onOutput, color: "never" })).changeSummary as Record<string, number>;
+            return { result: "succeeded", message: summarize(changes) ? `would ${summarize(changes)}` : "no changes", changes };
+        }
+        case "up": {
+            const r = await stack.up({ policyPacks: [opts.policyPack], onOutput, color: "never" });
+            const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
+            const uuid = r.outputs.abonnementUuid?.value as string | undefined;
+            return { result: "succeeded", message: `${summarize(changes) || "no changes"}; abonnement ${uuid ?? "?"}`, changes };
+        }
+        case "refresh": {
+            const changes = ((await stack.refresh({ onOutput, color: "never" })).summary.resourceChanges ?? {}) as Record<string, number>;
+            return { result: "succeeded", message: summarize(changes) ? `drift found: ${summarize(changes)}` : "in sync", changes };
+        }
+        case "destroy": {
+            const changes = ((await stack.destroy({ onOutput, color: "never" })).summary.resourceChanges ?? {}) as Record<string, number>;
+            return { result: "succeeded", message: "destroyed (the subscription was ended as onDestroy says)", changes };
+        }
+        case "status": {
+            const uuid = (await stack.outputs()).abonnementUuid?.value as string | undefined;
+            // This stack's own credentials, from its environment (empty values count as unset).
+            const api = new HttpClassificationApi(readConnectionSettings((k) => env[envName(k)] || undefined, row.endpoint));
+            const a = await checkTask(api, uuid, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
+            const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
+            return {
+                result: a.state === "wrong" ? "failed" : "succeeded",
+                message: a.state === "done" ? "done: created correctly and delivered" : failed.join("; "),
+                changes: {},
+                task: a.state,
+            };
+        }
+    }
+}
+
+async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>,
+    pulumiCommand: PulumiCommand): Promise<StackResult> {
+    const name = stackName(row);
+    const started = Date.now();
+    const done = (o: Outcome): StackResult => ({
+        kommunekode: row.kommunekode, navn: row.navn, stack: name, operation: opts.operation,
+        result: o.result, message: o.message, changes: o.changes, durationMs: Date.now() - started, ...(o.task ? { task: o.task } : {}),
+    });
+    const fp = fingerprint(row);
+    const last = journal[name];
+    if (opts.operation === "up" && !opts.force && last?.operation === "up" && last.result === "succeeded" && last.fingerprint === fp) {
+        return done({ result: "skipped", message: `unchanged since the last successful up (${last.at}); --force re-runs it`, changes: {} });
+    }
+    const at = () => new Date().toISOString();
+    let env: Record<string, string>;
+    try {
+        env = stackEnv(row, opts);
+    } catch (err) {
+        return done({ result: "failed", message: (err as Error).message, changes: {} });
+    }
+    try {
+        const stack = await openStack(row, opts, projectDir, env, pulumiCommand);
+        if (!stack) return done({ result: "skipped", message: "no stack yet (run fleet up first)", changes: {} });
+        const outcome = await perform(stack, row, opts, env);
+        if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "succeeded", at: at() };
+        // A refresh may have found drift, and a destroy leaves nothing: the next up must run.
+        if (opts.operation === "refresh" || opts.operation === "destroy") delete journal[name];
+        return done(outcome);
+    } catch (err) {
+        if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "failed", at: at() };
+        return done({ result: "failed", message: errorSummary(err), changes: {} });
     }
 }
 
