@@ -78,57 +78,45 @@ function sampleCpu(root: number): { stop(): Record<Role, number> } {
     };
 }
 
-async function main() {
-    const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
-    const standin = await startStandin({
-        seed: { tenants: [{ kommunekode: "0101", navn: "København", tokenSha256: [sha256Hex(TOKEN)], certificateFingerprints: [] }] },
-    });
-    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
-    const policy = path.join(repoRoot, "policy");
-    const connect = async (ws: PulumiWorkspace) => {
-        await ws.setConfig("kommune:navn", "København");
-        await ws.setConfig("fk:endpoint", standin.url);
-        await ws.setConfig("fk:token", TOKEN, true);
-    };
-    const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
-    const root = await PulumiWorkspace.create({ programDir: rootProgram(path.join(work, "root"), false), kommunekode: "0101" });
-    const tsNode = await PulumiWorkspace.create({ programDir: rootProgram(path.join(work, "ts-node"), true), kommunekode: "0101" });
-    await connect(root);
-    await connect(tsNode);
+interface Workspaces {
+    floor: PulumiWorkspace;
+    variants: Array<[string, PulumiWorkspace]>;
+}
+
+/** Rounds of: the floor's up, then each variant's up (CPU sampled in the last round), preview, destroy. */
+async function runRounds(rounds: number, ws: Workspaces, policy: string) {
     const times: Record<string, number[]> = {};
     const record = (label: string, s: number) => (times[label] ??= []).push(s);
     let breakdown: Record<Role, number> | undefined;
-    try {
-        for (let r = 0; r < rounds; r++) {
-            const f = await measure(floor.start(["up", "--yes", "--skip-preview", "--stack", floor.stack]));
-            if (f.result.code !== 0) throw new Error(`floor up failed:\n${f.result.output}`);
-            record("floor: up of an empty JavaScript program", f.seconds);
-            for (const [label, ws] of [["root program", root], ["root program under ts-node (type-checked)", tsNode]] as const) {
-                const child = ws.start(["up", "--yes", "--skip-preview", "--policy-pack", policy, "--stack", ws.stack]);
-                const cpu = label === "root program" && r === rounds - 1 ? sampleCpu(child.pid!) : undefined;
-                const up = await measure(child);
-                if (cpu) breakdown = cpu.stop();
-                if (up.result.code !== 0) throw new Error(`${label} up failed:\n${up.result.output}`);
-                record(`${label}: up --policy-pack policy`, up.seconds);
-                const preview = await measure(ws.start(["preview", "--expect-no-changes", "--policy-pack", policy, "--stack", ws.stack]));
-                if (preview.result.code !== 0) throw new Error(`${label} preview failed:\n${preview.result.output}`);
-                record(`${label}: preview --policy-pack policy, no changes`, preview.seconds);
-                const destroy = await ws.destroy();
-                if (destroy.code !== 0) throw new Error(`${label} destroy failed:\n${destroy.output}`);
-            }
+    for (let r = 0; r < rounds; r++) {
+        const f = await measure(ws.floor.start(["up", "--yes", "--skip-preview", "--stack", ws.floor.stack]));
+        if (f.result.code !== 0) throw new Error(`floor up failed:\n${f.result.output}`);
+        record(FLOOR, f.seconds);
+        for (const [label, w] of ws.variants) {
+            const child = w.start(["up", "--yes", "--skip-preview", "--policy-pack", policy, "--stack", w.stack]);
+            const cpu = label === "root program" && r === rounds - 1 ? sampleCpu(child.pid!) : undefined;
+            const up = await measure(child);
+            if (cpu) breakdown = cpu.stop();
+            if (up.result.code !== 0) throw new Error(`${label} up failed:\n${up.result.output}`);
+            record(`${label}: up --policy-pack policy`, up.seconds);
+            const preview = await measure(w.start(["preview", "--expect-no-changes", "--policy-pack", policy, "--stack", w.stack]));
+            if (preview.result.code !== 0) throw new Error(`${label} preview failed:\n${preview.result.output}`);
+            record(`${label}: preview --policy-pack policy, no changes`, preview.seconds);
+            const destroy = await w.destroy();
+            if (destroy.code !== 0) throw new Error(`${label} destroy failed:\n${destroy.output}`);
         }
-    } finally {
-        for (const ws of [floor, root, tsNode]) ws.dispose();
-        fs.rmSync(work, { recursive: true, force: true });
-        await standin.close();
     }
-    const floorMin = stats(times["floor: up of an empty JavaScript program"]).min;
+    return { times, breakdown: breakdown ?? ({} as Record<Role, number>) };
+}
+
+function render(rounds: number, times: Record<string, number[]>, breakdown: Record<Role, number>): string {
+    const floorMin = stats(times[FLOOR]).min;
     const rows = Object.entries(times).map(([label, xs]) => {
         const s = stats(xs);
         return `| ${label} | ${s.min.toFixed(2)} | ${s.median.toFixed(2)} | ${(s.min / floorMin).toFixed(2)}x |`;
     });
-    const cpuRows = Object.entries(breakdown ?? {}).filter(([, s]) => s > 0).map(([role, s]) => `| ${role} | ${s.toFixed(2)} |`);
-    const md = [
+    const cpuRows = Object.entries(breakdown).filter(([, s]) => s > 0).map(([role, s]) => `| ${role} | ${s.toFixed(2)} |`);
+    return [
         "## The root program against the engine's floor",
         "",
         `Command: \`bash scripts/run.sh exec npm run --silent bench:up\` (${rounds} interleaved rounds). Machine: ${machine()}.`,
@@ -145,8 +133,38 @@ async function main() {
         "| --- | --- |",
         ...cpuRows,
     ].join("\n");
-    writeSection("up", md);
-    process.stdout.write(`${md}\n`);
+}
+
+const FLOOR = "floor: up of an empty JavaScript program";
+
+async function main() {
+    const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
+    const standin = await startStandin({
+        seed: { tenants: [{ kommunekode: "0101", navn: "København", tokenSha256: [sha256Hex(TOKEN)], certificateFingerprints: [] }] },
+    });
+    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
+    const workspaces: PulumiWorkspace[] = [];
+    try {
+        const connected = async (tsNode: boolean) => {
+            const ws = await PulumiWorkspace.create({ programDir: rootProgram(path.join(work, tsNode ? "ts-node" : "root"), tsNode), kommunekode: "0101" });
+            workspaces.push(ws);
+            await ws.setConfig("kommune:navn", "København");
+            await ws.setConfig("fk:endpoint", standin.url);
+            await ws.setConfig("fk:token", TOKEN, true);
+            return ws;
+        };
+        const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
+        workspaces.push(floor);
+        const variants: Array<[string, PulumiWorkspace]> = [["root program", await connected(false)], ["root program under ts-node (type-checked)", await connected(true)]];
+        const { times, breakdown } = await runRounds(rounds, { floor, variants }, path.join(repoRoot, "policy"));
+        const md = render(rounds, times, breakdown);
+        writeSection("up", md);
+        process.stdout.write(`${md}\n`);
+    } finally {
+        for (const ws of workspaces) ws.dispose();
+        fs.rmSync(work, { recursive: true, force: true });
+        await standin.close();
+    }
 }
 
 main().catch((err) => {

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { engineEnv, localDir, log, repoRoot } from "./local";
-import { InventoryError, readInventory } from "./fleet/inventory";
+import { InventoryError, InventoryRow, readInventory } from "./fleet/inventory";
 import { liveProgress, plainProgress } from "./fleet/progress";
 import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
@@ -19,7 +19,16 @@ import { typeErrors } from "./fleet/typecheck";
 
 const USAGE = "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
 
-async function main(argv: string[]): Promise<number> {
+interface Command {
+    operation: FleetOperation;
+    rows: InventoryRow[];
+    concurrency: number;
+    stateDir: string;
+    values: { inventory: string; report?: string; force?: boolean; verbose?: boolean; "policy-pack"?: string };
+}
+
+/** The command line, checked: an error names the flag and what is allowed. */
+function parseCommand(argv: string[]): Command {
     const { values, positionals } = parseArgs({
         args: argv,
         allowPositionals: true,
@@ -50,8 +59,12 @@ async function main(argv: string[]): Promise<number> {
         rows = rows.filter((r) => wanted.has(r.kommunekode));
     }
     const stateDir = path.resolve(values["state-dir"] ?? path.join(localDir, "fleet"));
-    log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
+    return { operation, rows, concurrency, stateDir, values: { ...values, inventory: values.inventory } };
+}
 
+async function main(argv: string[]): Promise<number> {
+    const { operation, rows, concurrency, stateDir, values } = parseCommand(argv);
+    log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
     if (operation === "up" || operation === "preview") {
         const problems = typeErrors(path.join(repoRoot, "index.ts"), path.join(repoRoot, "tsconfig.programs.json"));
         if (problems.length) throw new Error(`the program does not type-check:\n${problems.join("\n")}`);
