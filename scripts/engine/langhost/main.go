@@ -76,12 +76,19 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	if err := serve(ctx, host); err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// serve runs the gRPC server until ctx ends or the server stops, then stops every Node.js child.
+func serve(ctx context.Context, host *languageHost) error {
 	stop := make(chan bool)
 	go func() {
 		<-ctx.Done()
 		close(stop)
 	}()
-
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
@@ -91,17 +98,16 @@ func main() {
 		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
 	})
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: could not start the gRPC server: %v\n", err)
-		os.Exit(1)
+		return fmt.Errorf("could not start the gRPC server: %w", err)
 	}
 	// The engine reads the port from our first line of output.
 	fmt.Printf("%d\n", handle.Port)
 	err = <-handle.Done
 	host.children.stopAll()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: gRPC server stopped: %v\n", err)
-		os.Exit(1)
+		return fmt.Errorf("gRPC server stopped: %w", err)
 	}
+	return nil
 }
 
 type languageHost struct {

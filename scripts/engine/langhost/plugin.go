@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +55,59 @@ func policyPackEnvironment(config *pulumirpc.AnalyzerStackConfigureRequest) ([]s
 	return env, nil
 }
 
+// pluginStreams forwards a plugin's stdout and stderr to the engine, one message at a time.
+func pluginStreams(server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) (io.Writer, io.Writer) {
+	mu := &sync.Mutex{}
+	stdout := &streamWriter{mu: mu, send: func(b []byte) error {
+		return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}})
+	}}
+	stderr := &streamWriter{mu: mu, send: func(b []byte) error {
+		return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}})
+	}}
+	return stdout, stderr
+}
+
+// startPolicyProxy starts the SDK's policy proxy in front of a policy pack and waits for the engine's
+// ConfigureStack call; it returns the proxy, the writer the pack's stdout goes to, and the variables
+// that tell the pack its stack.
+func startPolicyProxy(ctx context.Context, stdout io.Writer) (*sdk.PolicyProxy, io.Writer, []string, error) {
+	proxy, stdout, err := sdk.NewPolicyProxy(ctx, stdout)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("could not start the policy pack proxy: %w", err)
+	}
+	config, err := proxy.AwaitConfiguration(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("could not get the stack configuration for the policy pack: %w", err)
+	}
+	env, err := policyPackEnvironment(config)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return proxy, stdout, env, nil
+}
+
+// pluginCommandLine is node's arguments for a plugin, from its options and the SDK entry point for
+// its kind, resolved from the plugin's own folder.
+func (h *languageHost) pluginCommandLine(req *pulumirpc.RunPluginRequest) ([]string, programOptions, error) {
+	opts, err := parseOptions(req.GetInfo().GetOptions().AsMap())
+	if err != nil {
+		return nil, opts, err
+	}
+	nodeArgs, err := opts.nodeArgs()
+	if err != nil {
+		return nil, opts, err
+	}
+	module := "@pulumi/pulumi/cmd/run-plugin"
+	if req.GetKind() == analyzerKind {
+		module = "@pulumi/pulumi/cmd/run-policy-pack"
+	}
+	entry, err := h.resolveModule(req.GetInfo().GetProgramDirectory(), module)
+	if err != nil {
+		return nil, opts, err
+	}
+	return pluginArguments(req, entry, nodeArgs), opts, nil
+}
+
 // RunPlugin runs a plugin written in Node.js: a policy pack (kind "analyzer") through the SDK's
 // policy proxy, which first takes the engine's ConfigureStack call so the pack starts knowing its
 // stack, or any other plugin through `@pulumi/pulumi/cmd/run-plugin`.
@@ -66,50 +120,23 @@ func (h *languageHost) RunPlugin(
 		return errors.New("the engine sent no plugin info; this host needs Pulumi CLI v3.274.1 or newer")
 	}
 	dir := info.GetProgramDirectory()
-	opts, err := parseOptions(info.GetOptions().AsMap())
-	if err != nil {
-		return err
-	}
-	nodeArgs, err := opts.nodeArgs()
-	if err != nil {
-		return err
-	}
-	module := "@pulumi/pulumi/cmd/run-plugin"
-	if req.GetKind() == analyzerKind {
-		module = "@pulumi/pulumi/cmd/run-policy-pack"
-	}
-	entry, err := h.resolveModule(dir, module)
+	args, opts, err := h.pluginCommandLine(req)
 	if err != nil {
 		return err
 	}
 	env := append(append([]string{}, req.GetEnv()...), opts.typescriptEnv()...)
 
-	mu := &sync.Mutex{}
-	var stdout io.Writer = &streamWriter{mu: mu, send: func(b []byte) error {
-		return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}})
-	}}
-	stderr := &streamWriter{mu: mu, send: func(b []byte) error {
-		return server.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}})
-	}}
-
+	stdout, stderr := pluginStreams(server)
 	var proxy *sdk.PolicyProxy
 	if req.GetKind() == analyzerKind {
-		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
-		if err != nil {
-			return fmt.Errorf("could not start the policy pack proxy: %w", err)
-		}
-		config, err := proxy.AwaitConfiguration(ctx)
-		if err != nil {
-			return fmt.Errorf("could not get the stack configuration for the policy pack: %w", err)
-		}
-		more, err := policyPackEnvironment(config)
-		if err != nil {
+		var more []string
+		if proxy, stdout, more, err = startPolicyProxy(ctx, stdout); err != nil {
 			return err
 		}
 		env = append(env, more...)
 	}
 
-	cmd, done := h.children.command(ctx, h.nodeBin, pluginArguments(req, entry, nodeArgs)...)
+	cmd, done := h.children.command(ctx, h.nodeBin, args...)
 	defer done()
 	// A policy pack runs in its own folder (it reads its package.json there); other plugins in pwd.
 	cmd.Dir = req.GetPwd()
