@@ -3,7 +3,6 @@ import { endpointProblem } from "@fk-iac/klassifikation/rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 
-
 /**
  * The classification API must be reached over HTTPS; plain HTTP only to loopback (a local stand-in).
  *

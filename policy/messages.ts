@@ -13,7 +13,6 @@ export interface ViolationFacts {
     fix: string;
 }
 
-
 export function violation(f: ViolationFacts): string {
     return `SortimentSubscription ${show(f.resource)}: ${f.field} is ${show(f.found)}, expected ${f.expected}. ${f.fix}`;
 }

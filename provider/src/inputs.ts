@@ -2,15 +2,12 @@
 // anything is sent: each bad property gives one failure naming the value and what is allowed.
 import { z } from "zod";
 import { danishToday, isCalendarDate } from "./dates";
-import { endpointProblem } from "./connection";
+import { endpointProblem } from "./endpoint";
 import {
     ANY_CASE_UUID_PATTERN, DESTROY_BEHAVIOURS, DestroyBehaviour, KMD_OPUS_DEBITOR, SKEMAVERSION_PATTERN, UNKNOWN_VALUE,
 } from "./domain";
 import { isKommunekode, KOMMUNEKODE_RULE } from "./kommuner";
 import { showValue as show } from "./text";
-
-/** The value Pulumi passes for inputs not yet known at preview time. */
-export const UNKNOWN = UNKNOWN_VALUE;
 
 /** Inputs as stored in state after check. */
 export interface CheckedInputs {
@@ -35,7 +32,6 @@ export interface CheckFailure {
     reason: string;
 }
 
-const anyCaseUuid = ANY_CASE_UUID_PATTERN;
 const MAX_TEXT = 200;
 
 const text = (what: string) => z.string({ error: `must be a string (${what})` });
@@ -47,7 +43,7 @@ const rules: Record<string, z.ZodType> = {
         .min(1, "must not be empty; give a brugervendtnoegle such as \"Borgerblikket\" or a uuid")
         .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
         .refine((s) => !/[\u0000-\u001f<>{}\\]/.test(s), "must not contain control characters or <>{}\\"),
-    itSystemInstans: text("the it-systeminstans uuid").refine((s) => anyCaseUuid.test(s),
+    itSystemInstans: text("the it-systeminstans uuid").refine((s) => ANY_CASE_UUID_PATTERN.test(s),
         `must be a uuid such as ${KMD_OPUS_DEBITOR} (KMD Opus Debitor)`),
     skemaversion: text("e.g. \"1.3\"").refine((s) => SKEMAVERSION_PATTERN.test(s),
         "must be a schema version written major.minor, e.g. \"1.3\" (task GB1.0 requires 1.3)"),
@@ -90,7 +86,7 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
     }
     for (const [key, rule] of Object.entries(rules)) {
         const value = news[key];
-        if (value === UNKNOWN) continue;
+        if (value === UNKNOWN_VALUE) continue;
         if ((value === null || value === undefined) && !REQUIRED.has(key)) {
             delete out[key];
             continue;
@@ -105,19 +101,19 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
             out[key] = parsed.data;
         }
     }
-    if (typeof out.itSystemInstans === "string" && out.itSystemInstans !== UNKNOWN) out.itSystemInstans = out.itSystemInstans.toLowerCase();
-    if (typeof out.sortiment === "string" && anyCaseUuid.test(out.sortiment)) out.sortiment = out.sortiment.toLowerCase();
+    if (typeof out.itSystemInstans === "string" && out.itSystemInstans !== UNKNOWN_VALUE) out.itSystemInstans = out.itSystemInstans.toLowerCase();
+    if (typeof out.sortiment === "string" && ANY_CASE_UUID_PATTERN.test(out.sortiment)) out.sortiment = out.sortiment.toLowerCase();
     out.onDestroy ??= "endDate";
 
     if (out.validFrom === undefined) {
         const previous = olds.validFrom;
-        out.validFrom = typeof previous === "string" && previous !== UNKNOWN ? previous : danishToday();
+        out.validFrom = typeof previous === "string" && previous !== UNKNOWN_VALUE ? previous : danishToday();
         out.validFromDefaulted = typeof previous === "string" ? olds.validFromDefaulted === true : true;
-    } else if (out.validFrom !== UNKNOWN) {
+    } else if (out.validFrom !== UNKNOWN_VALUE) {
         out.validFromDefaulted = false;
     }
     const { validFrom, validTo } = out;
-    if (typeof validFrom === "string" && typeof validTo === "string" && validFrom !== UNKNOWN && validTo !== UNKNOWN
+    if (typeof validFrom === "string" && typeof validTo === "string" && validFrom !== UNKNOWN_VALUE && validTo !== UNKNOWN_VALUE
         && isCalendarDate(validFrom) && isCalendarDate(validTo) && validTo < validFrom) {
         failures.push({ property: "validTo", reason: `validTo is "${validTo}": must not be before validFrom "${validFrom}"` });
     }
@@ -125,5 +121,5 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
 }
 
 export function isUnknown(v: unknown): boolean {
-    return v === UNKNOWN;
+    return v === UNKNOWN_VALUE;
 }

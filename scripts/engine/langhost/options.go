@@ -17,42 +17,37 @@ type programOptions struct {
 
 var packageManagers = map[string]bool{"auto": true, "npm": true, "yarn": true, "pnpm": true, "bun": true}
 
+// option reads one option into *into when it is set; a value of another type is the error `wrongType`.
+func option[T any](options map[string]any, key string, into *T, wrongType string) error {
+	v, ok := options[key]
+	if !ok {
+		return nil
+	}
+	typed, ok := v.(T)
+	if !ok {
+		return errors.New(wrongType)
+	}
+	*into = typed
+	return nil
+}
+
 func parseOptions(options map[string]any) (programOptions, error) {
 	opts := programOptions{typescript: true}
-	if v, ok := options["typescript"]; ok {
-		b, isBool := v.(bool)
-		if !isBool {
-			return opts, errors.New("typescript option must be a boolean")
-		}
-		opts.typescript = b
-	}
-	if v, ok := options["tsconfig"]; ok {
-		s, isString := v.(string)
-		if !isString {
-			return opts, errors.New("tsconfigpath option must be a string")
-		}
-		opts.tsconfig = s
-	}
-	if v, ok := options["nodeargs"]; ok {
-		s, isString := v.(string)
-		if !isString {
-			return opts, errors.New("nodeargs option must be a string")
-		}
-		opts.nodeargs = s
-	}
-	if v, ok := options["production"]; ok {
-		if _, isBool := v.(bool); !isBool {
-			return opts, errors.New("production option must be a boolean")
+	var production bool
+	packageManager := "auto"
+	for _, err := range []error{
+		option(options, "typescript", &opts.typescript, "typescript option must be a boolean"),
+		option(options, "tsconfig", &opts.tsconfig, "tsconfigpath option must be a string"),
+		option(options, "nodeargs", &opts.nodeargs, "nodeargs option must be a string"),
+		option(options, "production", &production, "production option must be a boolean"),
+		option(options, "packagemanager", &packageManager, "packagemanager option must be a string"),
+	} {
+		if err != nil {
+			return opts, err
 		}
 	}
-	if v, ok := options["packagemanager"]; ok {
-		s, isString := v.(string)
-		if !isString {
-			return opts, errors.New("packagemanager option must be a string")
-		}
-		if !packageManagers[s] {
-			return opts, fmt.Errorf("packagemanager option must be one of auto, npm, yarn, pnpm or bun, got %q", s)
-		}
+	if !packageManagers[packageManager] {
+		return opts, fmt.Errorf("packagemanager option must be one of auto, npm, yarn, pnpm or bun, got %q", packageManager)
 	}
 	return opts, nil
 }
