@@ -62,10 +62,14 @@ fk_engine_dir() { printf '%s/pulumi-v%s/bin' "$FK_IAC_CACHE" "$FK_PULUMI_VERSION
 # host and launcher when their own files do.
 fk_recipe() { (cd "$FK_REPO_ROOT/scripts/engine" && cat $@ | sha256sum | cut -c1-16); }  # patterns expand inside the folder
 
+# Go's default install location, for shells whose PATH lacks it.
+fk_go_on_path() {
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+}
+
 fk_build_engine() {
   local out="$1"
-  # Go's default install location, for shells whose PATH lacks it.
-  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+  fk_go_on_path
   command -v go >/dev/null 2>&1 || fk_die "no pulumi >= $FK_PULUMI_VERSION on PATH and no Go to build one: install the Pulumi CLI (https://www.pulumi.com/docs/install/) or Go >= 1.26"
   mkdir -p "$out"
   local ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$FK_PULUMI_VERSION"
@@ -97,7 +101,7 @@ fk_build_engine() {
 # Checks of our Go code (language host, launcher): formatted, vetted, and the conformance tests with
 # the official host. Needs Go; a user without Go, who runs the official CLI, has nothing of ours to check.
 fk_check_engine() {
-  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+  fk_go_on_path
   if ! command -v go >/dev/null 2>&1; then
     fk_log "no Go: skipping the checks of scripts/engine (gofmt, go vet, go test)"
     return
