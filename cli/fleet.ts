@@ -15,7 +15,7 @@ import { InventoryError, InventoryRow, readInventory } from "./fleet/inventory";
 import { liveProgress, plainProgress } from "./fleet/progress";
 import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
-import { typeErrors } from "./fleet/typecheck";
+import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE = "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
 
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     const { operation, rows, concurrency, stateDir, values } = parseCommand(argv);
     log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
     if (operation === "up" || operation === "preview") {
-        const problems = typeErrors(path.join(repoRoot, "index.ts"), path.join(repoRoot, "tsconfig.programs.json"));
+        const problems = await typeErrorsInChild(path.join(repoRoot, "index.ts"), path.join(repoRoot, "tsconfig.programs.json"));
         if (problems.length) throw new Error(`the program does not type-check:\n${problems.join("\n")}`);
     }
     const progress = process.stderr.isTTY && !values.verbose
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
         rows,
         concurrency,
         stateDir,
-        // Type-checked once above; each stack's program then runs on Node.js's type stripping.
+        // Type-checked once above; each stack's program then runs inline in this process.
         engineEnv: engineEnv(),
         policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
         force: values.force === true,

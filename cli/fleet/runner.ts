@@ -1,14 +1,22 @@
-// Runs one operation on every municipality's stack with bounded concurrency, on the Automation API
-// over the real Pulumi CLI. Each municipality is a stack of the task's program (the repository's
-// root index.ts); the fleet's project folder only holds the stacks' settings.
+// Runs one operation on every municipality's stack with bounded concurrency, over the real Pulumi CLI.
+// Each municipality is a stack of the task's program, `gb10Program` from the repository's program.ts
+// (which the root index.ts runs too), run inline in this process: no program process per stack, and
+// the provider is serialized once for the whole fleet. One CLI call per stack and operation
+// (./pulumi.ts). The fleet's project folder holds the stacks' settings files; the stack's config is
+// written there (no CLI call), credentials stay in the environment of the stack's CLI calls.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { checkTask, envName, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
+import { gb10Program } from "../../program.ts";
 import { repoRoot } from "../local";
 import { credentialEnv, InventoryRow } from "./inventory";
+import { CliContext, CliError, InlineProgram, prepareStack, runStackCommand, stackOutputs } from "./pulumi";
+
+/** The fleet's Pulumi project (the root Pulumi.yaml's name). */
+const PROJECT = "gb10-borgerblikket";
 
 export type FleetOperation = "preview" | "up" | "refresh" | "destroy" | "status";
 export const OPERATIONS: FleetOperation[] = ["preview", "up", "refresh", "destroy", "status"];
@@ -65,7 +73,7 @@ export function stackName(row: InventoryRow): string {
 function fingerprint(row: InventoryRow): string {
     const h = crypto.createHash("sha256");
     h.update(JSON.stringify({ ...row, line: undefined }));
-    for (const f of ["index.ts", "Pulumi.yaml", "provider/package.json", "policy/package.json", "package-lock.json"]) {
+    for (const f of ["program.ts", "Pulumi.yaml", "provider/package.json", "policy/package.json", "package-lock.json"]) {
         h.update(fs.readFileSync(path.join(repoRoot, f)));
     }
     return h.digest("hex");
@@ -79,14 +87,17 @@ function readJournal(file: string): Record<string, JournalEntry> {
     }
 }
 
-/** The project folder: Pulumi.yaml whose `main` is the repository's root program. */
+/**
+ * The project folder: Pulumi.yaml whose `main` is the repository's root program, so `pulumi` run by
+ * hand in this folder works on the fleet's stacks too.
+ */
 function ensureProject(stateDir: string): string {
     const dir = path.join(stateDir, "project");
     fs.mkdirSync(dir, { recursive: true });
     const main = path.relative(dir, repoRoot) || ".";
     const yaml = [
         "# Written by the fleet command: the stacks of task GB1.0, one per municipality.",
-        "name: gb10-borgerblikket",
+        `name: ${PROJECT}`,
         "runtime:",
         "  name: nodejs",
         "  options:",
@@ -121,60 +132,51 @@ function stackEnv(row: InventoryRow, opts: FleetOptions): Record<string, string>
     };
 }
 
-/** The stack of a row: made (with its municipality's config) for preview and up, else only selected. */
-async function openStack(row: InventoryRow, opts: FleetOptions, projectDir: string, env: Record<string, string>,
-    pulumiCommand: PulumiCommand): Promise<Stack | undefined> {
-    const args = { stackName: stackName(row), workDir: projectDir };
-    if (opts.operation === "up" || opts.operation === "preview") {
-        const stack = await LocalWorkspace.createOrSelectStack(args, { envVars: env, pulumiCommand });
-        await stack.setAllConfig({
-            "kommune:kode": { value: row.kommunekode },
-            "kommune:navn": { value: row.navn },
-            "gb10-borgerblikket:debtorSystem": { value: row.debtorSystem },
-        });
-        return stack;
-    }
-    try {
-        return await LocalWorkspace.selectStack(args, { envVars: env, pulumiCommand });
-    } catch (err) {
-        if (/no stack named|not found/i.test(String(err))) return undefined;
-        throw err;
-    }
+/** The program's config for a row's stack: plain values only (credentials stay in the environment). */
+function stackConfig(row: InventoryRow): Record<string, string> {
+    return {
+        "kommune:kode": row.kommunekode,
+        "kommune:navn": row.navn,
+        // The program runs in this process: its endpoint must come from the stack, not the environment.
+        "fk:endpoint": row.endpoint,
+        [`${PROJECT}:debtorSystem`]: row.debtorSystem,
+    };
 }
+
+const program: InlineProgram = async () => gb10Program();
 
 const summarize = (changes: Record<string, number>) =>
     Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
 
 type Outcome = Pick<StackResult, "result" | "message" | "changes"> & { task?: TaskState };
 
-/** Carries out the operation on an open stack. */
-async function perform(stack: Stack, row: InventoryRow, opts: FleetOptions, env: Record<string, string>): Promise<Outcome> {
-    const onOutput = (s: string) => {
-        for (const line of s.split("\n")) if (line.trim()) opts.onEvent({ kind: "output", row, line });
-    };
+/** Carries out the operation on the stack: one CLI call (and one more the first time a stack is made). */
+async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): Promise<Outcome> {
+    const policy = ["--policy-pack", opts.policyPack];
     switch (opts.operation) {
         case "preview": {
-            const changes = (await stack.preview({ policyPacks: [opts.policyPack], onOutput, color: "never" })).changeSummary as Record<string, number>;
+            await prepareStack(ctx, stackConfig(row));
+            const { changes } = await runStackCommand(ctx, "preview", policy, program);
             return { result: "succeeded", message: summarize(changes) ? `would ${summarize(changes)}` : "no changes", changes };
         }
         case "up": {
-            const r = await stack.up({ policyPacks: [opts.policyPack], onOutput, color: "never" });
-            const changes = (r.summary.resourceChanges ?? {}) as Record<string, number>;
-            const uuid = r.outputs.abonnementUuid?.value as string | undefined;
+            await prepareStack(ctx, stackConfig(row));
+            const { changes, outputs } = await runStackCommand(ctx, "up", policy, program);
+            const uuid = outputs.abonnementUuid as string | undefined;
             return { result: "succeeded", message: `${summarize(changes) || "no changes"}; abonnement ${uuid ?? "?"}`, changes };
         }
         case "refresh": {
-            const changes = ((await stack.refresh({ onOutput, color: "never" })).summary.resourceChanges ?? {}) as Record<string, number>;
+            const { changes } = await runStackCommand(ctx, "refresh", []);
             return { result: "succeeded", message: summarize(changes) ? `drift found: ${summarize(changes)}` : "in sync", changes };
         }
         case "destroy": {
-            const changes = ((await stack.destroy({ onOutput, color: "never" })).summary.resourceChanges ?? {}) as Record<string, number>;
+            const { changes } = await runStackCommand(ctx, "destroy", []);
             return { result: "succeeded", message: "destroyed (the subscription was ended as onDestroy says)", changes };
         }
         case "status": {
-            const uuid = (await stack.outputs()).abonnementUuid?.value as string | undefined;
+            const uuid = (await stackOutputs(ctx)).abonnementUuid as string | undefined;
             // This stack's own credentials, from its environment (empty values count as unset).
-            const api = new HttpClassificationApi(readConnectionSettings((k) => env[envName(k)] || undefined, row.endpoint));
+            const api = new HttpClassificationApi(readConnectionSettings((k) => ctx.env[envName(k)] || undefined, row.endpoint));
             const a = await checkTask(api, uuid, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
             const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
             return {
@@ -188,7 +190,7 @@ async function perform(stack: Stack, row: InventoryRow, opts: FleetOptions, env:
 }
 
 async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>,
-    pulumiCommand: PulumiCommand): Promise<StackResult> {
+    command: string): Promise<StackResult> {
     const name = stackName(row);
     const started = Date.now();
     const done = (o: Outcome): StackResult => ({
@@ -207,16 +209,18 @@ async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string,
     } catch (err) {
         return done({ result: "failed", message: (err as Error).message, changes: {} });
     }
+    const ctx: CliContext = { command, cwd: projectDir, stack: name, env, onLine: (line) => opts.onEvent({ kind: "output", row, line }) };
     try {
-        const stack = await openStack(row, opts, projectDir, env, pulumiCommand);
-        if (!stack) return done({ result: "skipped", message: "no stack yet (run fleet up first)", changes: {} });
-        const outcome = await perform(stack, row, opts, env);
+        const outcome = await perform(ctx, row, opts);
         if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "succeeded", at: at() };
         // A refresh may have found drift, and a destroy leaves nothing: the next up must run.
         if (opts.operation === "refresh" || opts.operation === "destroy") delete journal[name];
         return done(outcome);
     } catch (err) {
         if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "failed", at: at() };
+        if (err instanceof CliError && /no stack named '[^']*' found/.test(err.message)) {
+            return done({ result: "skipped", message: "no stack yet (run fleet up first)", changes: {} });
+        }
         return done({ result: "failed", message: errorSummary(err), changes: {} });
     }
 }
@@ -238,7 +242,7 @@ export async function runFleet(opts: FleetOptions): Promise<StackResult[]> {
             const i = next++;
             const row = opts.rows[i];
             opts.onEvent({ kind: "start", row });
-            const result = await runOne(row, opts, projectDir, journal, pulumiCommand);
+            const result = await runOne(row, opts, projectDir, journal, pulumiCommand.command);
             results[i] = result;
             saveJournal();
             opts.onEvent({ kind: "finish", row, result });

@@ -1,10 +1,12 @@
-// The fleet type-checks the task's program once, then runs every stack with ts-node's
-// transpile-only mode (PULUMI_NODEJS_TRANSPILE_ONLY), instead of type-checking it once per stack.
+// The fleet type-checks the task's program once, before touching any stack: each stack then runs it
+// without a type check (inline in the fleet's process). The check runs in a child process, so the
+// TypeScript compiler's memory is given back before the stacks run.
+import { fork } from "node:child_process";
 import * as path from "node:path";
-import * as ts from "typescript";
 
 /** Returns the type errors of the program at `entry`, formatted; empty when it is clean. */
 export function typeErrors(entry: string, tsconfig: string): string[] {
+    const ts: typeof import("typescript") = require("typescript");
     const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig));
     const program = ts.createProgram([entry], { ...parsed.options, noEmit: true });
@@ -13,4 +15,20 @@ export function typeErrors(entry: string, tsconfig: string): string[] {
         getCurrentDirectory: () => path.dirname(tsconfig),
         getNewLine: () => "\n",
     }).trim());
+}
+
+/** {@link typeErrors} in a child Node.js process (this module, with this process's Node.js options). */
+export function typeErrorsInChild(entry: string, tsconfig: string): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+        const child = fork(__filename, [entry, tsconfig], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        let errors: string[] | undefined;
+        child.on("message", (m) => (errors = m as string[]));
+        child.on("error", reject);
+        child.on("exit", (code) => (errors ? resolve(errors) : reject(new Error(`the type check stopped (exit code ${code})`))));
+    });
+}
+
+if (require.main === module) {
+    const [entry, tsconfig] = process.argv.slice(2);
+    process.send!(typeErrors(entry, tsconfig), () => process.disconnect());
 }

@@ -1,5 +1,7 @@
 // The fleet command over 10 municipalities, each with its own credentials, against the stand-in:
 // one failing municipality does not stop the others, and a rerun converges doing only what is needed.
+// The CLI on PATH is wrapped so the test sees every call the fleet makes: one per stack and operation
+// (and one `stack select --create` when a stack is first seen), with the program run inline.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -7,6 +9,7 @@ import * as path from "node:path";
 import { sha256Hex } from "@fk-iac/klassifikation-standin";
 import { InventoryError, readInventory } from "../../cli/fleet/inventory";
 import { collect, repoRoot } from "../helpers/pulumi";
+import { which } from "../helpers/proc";
 import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
 
 const KOMMUNER: Array<[string, string]> = [
@@ -25,6 +28,14 @@ describe("fleet (Automation API, real engine)", function () {
         collect(spawn("npm", ["run", "--silent", "fleet", "--", ...args, "--inventory", inventory, "--state-dir", path.join(dir, "state"), "--report", path.join(dir, "report.json")],
             { cwd: repoRoot, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] }));
     const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
+    const cliLog = path.join(dir, "cli-calls.log");
+    /** The CLI calls since the last look, one line of arguments each. */
+    const cliCalls = () => {
+        const calls = fs.existsSync(cliLog) ? fs.readFileSync(cliLog, "utf8").split("\n").filter(Boolean) : [];
+        fs.rmSync(cliLog, { force: true });
+        return calls;
+    };
+    const stackOf = (call: string) => /--stack (\S+)/.exec(call)?.[1];
 
     before(async function () {
         fs.mkdirSync(dir, { recursive: true });
@@ -42,6 +53,10 @@ describe("fleet (Automation API, real engine)", function () {
             ...Object.fromEntries(KOMMUNER.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),
         };
         fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
+        const shim = path.join(dir, "shim");
+        fs.mkdirSync(shim);
+        fs.writeFileSync(path.join(shim, "pulumi"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${cliLog}'\nexec '${which("pulumi")}' "$@"\n`, { mode: 0o755 });
+        env.PATH = `${shim}${path.delimiter}${env.PATH}`;
         // Gladsaxe's token is wrong in this run.
         env.FK_TOKEN_0159 = "wrong-token-for-gladsaxe";
     });
@@ -65,6 +80,14 @@ describe("fleet (Automation API, real engine)", function () {
         }
         assert.match(res.stdout, /up: 9 succeeded, 1 failed, 0 skipped \(10 municipalities, concurrency 4\)/);
         assert.match(res.stderr, /\[0159 Gladsaxe\] failed/, "plain progress lines when not on a terminal");
+        const calls = cliCalls();
+        assert.equal(calls.filter((c) => c === "version").length, 1, calls.join("\n"));
+        for (const c of calls.filter((c) => c !== "version")) assert.match(c, /^(stack select --create|up) --stack /, c);
+        const ups = calls.filter((c) => c.startsWith("up "));
+        assert.equal(ups.length, 10, calls.join("\n"));
+        assert.equal(new Set(ups.map(stackOf)).size, 10, "one up per stack");
+        assert.equal(calls.filter((c) => c.startsWith("stack select --create")).length, 10, calls.join("\n"));
+        for (const up of ups) assert.match(up, /--client=127\.0\.0\.1:\d+ --exec-kind auto\.inline/, "the program runs inline");
     });
 
     it("rerun with the credentials fixed converges, touching only the failed one", async function () {
@@ -74,6 +97,8 @@ describe("fleet (Automation API, real engine)", function () {
         const r = report();
         assert.deepEqual(r.totals, { succeeded: 1, failed: 0, skipped: 9 });
         assert.equal(s.server.stats().opretAbonnement.total, 1);
+        // The stack exists now: one call, its up.
+        assert.deepEqual(cliCalls().filter((c) => c !== "version").map((c) => c.split(" --")[0] + " " + stackOf(c)), ["up 0159-gladsaxe"]);
         const subs = (await s.admin("GET", "/admin/abonnementer?kommunekode=0159")).items;
         assert.equal(subs.length, 1);
     });
@@ -82,6 +107,9 @@ describe("fleet (Automation API, real engine)", function () {
         const res = await fleet(["status", "--concurrency", "5"], { FK_TOKEN_0159: tokens.get("0159")! });
         assert.equal(res.code, 10, res.output);
         assert.ok(report().stacks.every((x: any) => x.task === "pending"));
+        const calls = cliCalls().filter((c) => c !== "version");
+        assert.equal(calls.length, 10, calls.join("\n"));
+        for (const c of calls) assert.match(c, /^stack output --json --stack /, c);
     });
 
     it("rejects a bad inventory before touching any stack, naming line and field", async function () {
@@ -106,5 +134,8 @@ describe("fleet (Automation API, real engine)", function () {
         assert.deepEqual(report().totals, { succeeded: 10, failed: 0, skipped: 0 });
         const all = (await s.admin("GET", "/admin/abonnementer")).items as any[];
         assert.ok(all.every((a) => a.virkning.to !== null), "all end-dated");
+        const calls = cliCalls().filter((c) => c !== "version");
+        assert.equal(calls.length, 10, calls.join("\n"));
+        for (const c of calls) assert.match(c, /^destroy --stack /, c);
     });
 });

@@ -1,6 +1,7 @@
 // Process trees from /proc (Linux): a CLI and every process it starts. Peak memory for the
 // benchmarks; descendants and liveness for the kill tests.
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 function children(): Map<number, number[]> {
     const byParent = new Map<number, number[]>();
@@ -76,4 +77,18 @@ export function sampleTree(pid: number, intervalMs = 100): { stop(): number } {
             return peak;
         },
     };
+}
+
+/** The full path of an executable on PATH, as a shell would find it; throws when there is none. */
+export function which(name: string, searchPath = process.env.PATH ?? ""): string {
+    for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+        const candidate = path.join(dir, name);
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return candidate;
+        } catch {
+            // not here
+        }
+    }
+    throw new Error(`${name} is not on PATH`);
 }
