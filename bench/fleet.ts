@@ -1,70 +1,147 @@
-// Benchmark: the fleet `up` over all 98 municipalities, at concurrency 1 and at higher settings, side
-// by side in one run (a fresh stand-in and backend for each setting). Wall time and peak memory of
-// the fleet's whole process tree.
+// Benchmark: the fleet `up` over all 98 municipalities against the engine's floor for the same work,
+// side by side in one run: the floor is 98 stacks of an empty JavaScript program, each `pulumi stack
+// init` + `pulumi up`, at the same concurrency. Wall time and peak memory of each whole process tree,
+// each from empty state against a fresh stand-in and backend.
 //
-//   bash scripts/run.sh exec npm run --silent bench:fleet      (BENCH_FLEET_CONCURRENCY=1,4,8)
-import { spawn } from "node:child_process";
+//   bash scripts/run.sh exec npm run --silent bench:fleet
+//       BENCH_FLEET_CONCURRENCY=2,4 (default: the fleet's default, the machine's cores)
+//       BENCH_FLEET_SIZE=98 (municipalities)
+import { ChildProcess, spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
-import { repoRoot } from "../test/helpers/pulumi";
-import { machine, measure, writeSection } from "./common";
 import { KOMMUNER } from "@fk-iac/klassifikation/rules";
+import { repoRoot } from "../test/helpers/pulumi";
+import { benchDir, machine, measure, Measured, writeSection } from "./common";
+import { RoleUsage, sampleCpu } from "./cpu";
+
+/** The targets of issue 13 on a 2-core machine. */
+const TARGET = { ratio: 1.5, seconds: 150, peakMiB: 1024 };
+
+interface Run extends Measured {
+    usage: RoleUsage;
+}
+
+interface Row {
+    c: number;
+    fleet: Run;
+    floor: Run;
+    created: number;
+}
+
+/** Measures a started child: wall time, peak memory and CPU per role (sampled every 50 ms). */
+async function measureRun(child: ChildProcess): Promise<Run> {
+    const cpu = sampleCpu(child.pid!, 50);
+    const m = await measure(child);
+    return { ...m, usage: cpu.stop() };
+}
+
+function engineEnv(dir: string): NodeJS.ProcessEnv {
+    fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
+    return {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+        PULUMI_CONFIG_PASSPHRASE: "bench",
+        PULUMI_HOME: path.join(dir, "pulumi-home"),
+    };
+}
+
+/** `fleet up` over the municipalities; returns the measurement and how many subscriptions were created. */
+async function fleetUp(dir: string, kommuner: Array<readonly [string, string]>, c: number): Promise<{ m: Run; created: number }> {
+    const env = engineEnv(dir);
+    const tokens = new Map(kommuner.map(([kode]) => [kode, `-${crypto.randomBytes(18).toString("base64url")}`]));
+    const standin = await startStandin({
+        seed: { tenants: kommuner.map(([kode, navn]) => ({ kommunekode: kode, navn, tokenSha256: [sha256Hex(tokens.get(kode)!)], certificateFingerprints: [] })) },
+    });
+    try {
+        const inventory = path.join(dir, "inventory.csv");
+        fs.writeFileSync(inventory, ["kommunekode,navn,endpoint,credentials", ...kommuner.map(([kode, navn]) => `${kode},${navn},${standin.url},env:FK_TOKEN_${kode}`)].join("\n"));
+        const child = spawn("npm", ["run", "--silent", "fleet", "--", "up", "--inventory", inventory, "--concurrency", String(c), "--state-dir", path.join(dir, "state")], {
+            cwd: repoRoot,
+            env: { ...env, ...Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])) },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const m = await measureRun(child);
+        if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
+        return { m, created: standin.stats().opretAbonnement?.byStatus["201"] ?? 0 };
+    } finally {
+        await standin.close();
+    }
+}
+
+/** The floor: `pulumi stack init` + `pulumi up` of an empty JavaScript program for each stack, `c` at a time. */
+async function floorUp(dir: string, stacks: string[], c: number): Promise<Run> {
+    const project = path.join(dir, "project");
+    fs.cpSync(path.join(benchDir, "fixtures", "empty-js"), project, { recursive: true });
+    const script = 'pulumi stack init "$1" >/dev/null && pulumi up --yes --skip-preview --non-interactive -s "$1" >/dev/null';
+    const child = spawn("xargs", ["-P", String(c), "-I{}", "sh", "-c", script, "floor", "{}"], {
+        cwd: project,
+        env: engineEnv(dir),
+        stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin!.end(stacks.map((s) => `s${s}`).join("\n"));
+    const m = await measureRun(child);
+    if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
+    return m;
+}
+
+function usageRows(row: Row, count: number): string[] {
+    return (Object.keys(row.fleet.usage) as Array<keyof RoleUsage>)
+        .filter((role) => row.fleet.usage[role].processes + row.floor.usage[role].processes > 0)
+        .map((role) => {
+            const [f, b] = [row.fleet.usage[role], row.floor.usage[role]];
+            return `| ${role} | ${(f.cpu / count).toFixed(2)} | ${(f.processes / count).toFixed(2)} | ${(b.cpu / count).toFixed(2)} | ${(b.processes / count).toFixed(2)} |`;
+        });
+}
+
+function report(rows: Row[], count: number): string {
+    const verdict = (r: Row) => {
+        const ratio = r.fleet.seconds / r.floor.seconds;
+        const met = ratio <= TARGET.ratio && r.fleet.seconds <= TARGET.seconds && r.fleet.peakMiB <= TARGET.peakMiB;
+        return met ? "met" : "NOT met";
+    };
+    return [
+        "## Fleet up over all municipalities, against the floor",
+        "",
+        `Command: \`bash scripts/run.sh exec npm run --silent bench:fleet\` (${count} municipalities). Machine: ${machine()}.`,
+        "",
+        `For each concurrency, one \`fleet up\` of all ${count} municipalities from empty state (each program inline in the fleet's process, the policy pack and the real CLI per stack), then the floor: ${count} stacks of an empty JavaScript program, \`pulumi stack init\` + \`pulumi up\` each, at the same concurrency. Wall time and peak resident memory of each whole process tree (the CLIs, policy packs and provider plugins running at once). Targets (issue 13): fleet ≤ ${TARGET.ratio}x the floor, ≤ ${TARGET.seconds} s, ≤ ${TARGET.peakMiB} MiB.`,
+        "",
+        "| concurrency | fleet wall s | floor wall s | fleet / floor | fleet peak MiB | floor peak MiB | all created | targets |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ...rows.map((r) => `| ${r.c} | ${r.fleet.seconds.toFixed(1)} | ${r.floor.seconds.toFixed(1)} | ${(r.fleet.seconds / r.floor.seconds).toFixed(2)}x | ${r.fleet.peakMiB.toFixed(0)} | ${r.floor.peakMiB.toFixed(0)} | ${r.created === count && r.fleet.result.code === 0 ? "yes" : "NO"} | ${verdict(r)} |`),
+        "",
+        `Where the CPU time goes, per municipality (concurrency ${rows[0]?.c}; CPU seconds of all processes of a role divided by ${count}, and processes per municipality; sampled every 50 ms, so the shortest CLI calls may be missed):`,
+        "",
+        "| process | fleet CPU s | fleet processes | floor CPU s | floor processes |",
+        "| --- | --- | --- | --- | --- |",
+        ...(rows[0] ? usageRows(rows[0], count) : []),
+    ].join("\n");
+}
 
 async function main() {
-    const levels = (process.env.BENCH_FLEET_CONCURRENCY ?? "1,4,8").split(",").map(Number);
+    const levels = (process.env.BENCH_FLEET_CONCURRENCY ?? String(Math.min(32, os.availableParallelism()))).split(",").map(Number);
     const count = Number(process.env.BENCH_FLEET_SIZE ?? KOMMUNER.length);
     const kommuner = KOMMUNER.slice(0, count);
-    const tokens = new Map(kommuner.map(([kode]) => [kode, crypto.randomBytes(18).toString("base64url")]));
-    const rows: Array<{ c: number; seconds: number; peak: number; ok: boolean }> = [];
+    const rows: Row[] = [];
     for (const c of levels) {
         const dir = path.join(repoRoot, ".work", `bench-fleet-${process.pid}-${c}`);
-        fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
-        const standin = await startStandin({
-            seed: { tenants: kommuner.map(([kode, navn]) => ({ kommunekode: kode, navn, tokenSha256: [sha256Hex(tokens.get(kode)!)], certificateFingerprints: [] })) },
-        });
         try {
-            const inventory = path.join(dir, "inventory.csv");
-            fs.writeFileSync(inventory, ["kommunekode,navn,endpoint,credentials", ...kommuner.map(([kode, navn]) => `${kode},${navn},${standin.url},env:FK_TOKEN_${kode}`)].join("\n"));
-            const child = spawn("npm", ["run", "--silent", "fleet", "--", "up", "--inventory", inventory, "--concurrency", String(c), "--state-dir", path.join(dir, "state")], {
-                cwd: repoRoot,
-                env: {
-                    ...process.env,
-                    PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
-                    PULUMI_CONFIG_PASSPHRASE: "bench",
-                    PULUMI_HOME: path.join(dir, "pulumi-home"),
-                    ...Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),
-                },
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-            const m = await measure(child);
-            const created = standin.stats().opretAbonnement?.byStatus["201"] ?? 0;
-            rows.push({ c, seconds: m.seconds, peak: m.peakMiB, ok: m.result.code === 0 && created === kommuner.length });
-            process.stderr.write(`concurrency ${c}: ${m.seconds.toFixed(1)} s, peak ${m.peakMiB.toFixed(0)} MiB, exit ${m.result.code}, ${created} created\n`);
-            if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
+            const { m: fleet, created } = await fleetUp(path.join(dir, "fleet"), kommuner, c);
+            process.stderr.write(`fleet, concurrency ${c}: ${fleet.seconds.toFixed(1)} s, peak ${fleet.peakMiB.toFixed(0)} MiB, exit ${fleet.result.code}, ${created} created\n`);
+            const floor = await floorUp(path.join(dir, "floor"), kommuner.map(([kode]) => kode), c);
+            process.stderr.write(`floor, concurrency ${c}: ${floor.seconds.toFixed(1)} s, peak ${floor.peakMiB.toFixed(0)} MiB, exit ${floor.result.code}\n`);
+            rows.push({ c, fleet, floor, created });
         } finally {
-            await standin.close();
             fs.rmSync(dir, { recursive: true, force: true });
         }
     }
-    const base = rows.find((r) => r.c === 1) ?? rows[0];
-    const best = rows.filter((r) => r.ok).sort((a, b) => a.seconds - b.seconds)[0];
-    const md = [
-        "## Fleet up over all municipalities",
-        "",
-        `Command: \`bash scripts/run.sh exec npm run --silent bench:fleet\` (${kommuner.length} municipalities, concurrency ${levels.join(", ")}). Machine: ${machine()}.`,
-        "",
-        "One `fleet up` per setting from empty state, each against a fresh stand-in; wall time and peak resident memory of the fleet's whole process tree (Node.js, the CLIs, language hosts, programs and provider plugins running at once).",
-        "",
-        "| concurrency | wall s | peak MiB | speed-up vs 1 | all created |",
-        "| --- | --- | --- | --- | --- |",
-        ...rows.map((r) => `| ${r.c} | ${r.seconds.toFixed(1)} | ${r.peak.toFixed(0)} | ${(base.seconds / r.seconds).toFixed(2)}x | ${r.ok ? "yes" : "NO"} |`),
-        "",
-        best ? `Best setting here: concurrency ${best.c} (${best.seconds.toFixed(1)} s, ${(base.seconds / best.seconds).toFixed(2)}x faster than 1, ${(best.peak / base.peak).toFixed(1)}x the memory).` : "No setting succeeded.",
-    ].join("\n");
+    const md = report(rows, count);
     writeSection("fleet", md);
     process.stdout.write(`${md}\n`);
+    if (rows.some((r) => r.fleet.result.code !== 0 || r.floor.result.code !== 0 || r.created !== count)) process.exitCode = 1;
 }
 
 main().catch((err) => {

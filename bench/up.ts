@@ -7,16 +7,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
-import { alive, descendants } from "../test/helpers/proc";
 import { benchDir, machine, measure, writeSection } from "./common";
+import { RoleUsage, sampleCpu } from "./cpu";
 
 const TOKEN = "-bench-token-up";
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** The root program as users have it, optionally in the old set-up (ts-node, type-checked). */
 function rootProgram(dir: string, tsNode: boolean): string {
     fs.mkdirSync(dir, { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, "index.ts"), path.join(dir, "index.ts"));
+    for (const f of ["index.ts", "program.ts"]) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    // ts-node, with the SDK's compiler options, takes the import without its extension.
+    if (tsNode) fs.writeFileSync(path.join(dir, "index.ts"), fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace('"./program.ts"', '"./program"'));
     let yaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
     if (tsNode) yaml = yaml.replace("typescript: false", "typescript: true").replace(/^main: index\.ts\n/m, "");
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
@@ -28,56 +29,6 @@ function stats(xs: number[]): { min: number; median: number } {
     return { min: s[0], median: s[Math.floor(s.length / 2)] };
 }
 
-type Role = "CLI" | "language host" | "program" | "policy pack" | "provider" | "other";
-
-function roleOf(pid: number): Role {
-    let cmd = "";
-    try {
-        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-    } catch {
-        return "other";
-    }
-    if (/cmd\/run-policy-pack/.test(cmd)) return "policy pack";
-    if (/cmd\/dynamic-provider|pulumi-resource-pulumi-nodejs/.test(cmd)) return "provider";
-    if (/cmd\/run\b/.test(cmd)) return "program";
-    if (/pulumi-language-nodejs/.test(cmd)) return "language host";
-    if (/(^|\/)pulumi\s/.test(cmd)) return "CLI";
-    return "other";
-}
-
-function cpuSeconds(pid: number): number {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    } catch {
-        return -1;
-    }
-}
-
-/** CPU seconds per role over the life of a process tree, sampled every 20 ms (a process's last <20 ms may be missed). */
-function sampleCpu(root: number): { stop(): Record<Role, number> } {
-    const seen = new Map<number, { role: Role; cpu: number }>();
-    const sample = () => {
-        for (const pid of [root, ...descendants(root)]) {
-            const cpu = cpuSeconds(pid);
-            if (cpu < 0 || !alive(pid)) continue;
-            const entry = seen.get(pid) ?? { role: roleOf(pid), cpu: 0 };
-            entry.cpu = Math.max(entry.cpu, cpu);
-            seen.set(pid, entry);
-        }
-    };
-    const timer = setInterval(sample, 20);
-    return {
-        stop() {
-            clearInterval(timer);
-            const out = { CLI: 0, "language host": 0, program: 0, "policy pack": 0, provider: 0, other: 0 } as Record<Role, number>;
-            for (const { role, cpu } of seen.values()) out[role] += cpu;
-            return out;
-        },
-    };
-}
-
 interface Workspaces {
     floor: PulumiWorkspace;
     variants: Array<[string, PulumiWorkspace]>;
@@ -87,7 +38,7 @@ interface Workspaces {
 async function runRounds(rounds: number, ws: Workspaces, policy: string) {
     const times: Record<string, number[]> = {};
     const record = (label: string, s: number) => (times[label] ??= []).push(s);
-    let breakdown: Record<Role, number> | undefined;
+    let breakdown: RoleUsage | undefined;
     for (let r = 0; r < rounds; r++) {
         const f = await measure(ws.floor.start(["up", "--yes", "--skip-preview", "--stack", ws.floor.stack]));
         if (f.result.code !== 0) throw new Error(`floor up failed:\n${f.result.output}`);
@@ -106,16 +57,16 @@ async function runRounds(rounds: number, ws: Workspaces, policy: string) {
             if (destroy.code !== 0) throw new Error(`${label} destroy failed:\n${destroy.output}`);
         }
     }
-    return { times, breakdown: breakdown ?? ({} as Record<Role, number>) };
+    return { times, breakdown: breakdown ?? ({} as RoleUsage) };
 }
 
-function render(rounds: number, times: Record<string, number[]>, breakdown: Record<Role, number>): string {
+function render(rounds: number, times: Record<string, number[]>, breakdown: RoleUsage): string {
     const floorMin = stats(times[FLOOR]).min;
     const rows = Object.entries(times).map(([label, xs]) => {
         const s = stats(xs);
         return `| ${label} | ${s.min.toFixed(2)} | ${s.median.toFixed(2)} | ${(s.min / floorMin).toFixed(2)}x |`;
     });
-    const cpuRows = Object.entries(breakdown).filter(([, s]) => s > 0).map(([role, s]) => `| ${role} | ${s.toFixed(2)} |`);
+    const cpuRows = Object.entries(breakdown).filter(([, u]) => u.cpu > 0).map(([role, u]) => `| ${role} | ${u.cpu.toFixed(2)} | ${u.processes} |`);
     return [
         "## The root program against the engine's floor",
         "",
@@ -129,8 +80,8 @@ function render(rounds: number, times: Record<string, number[]>, breakdown: Reco
         "",
         "Where the CPU time of one `up --policy-pack policy` of the root program goes (last round; processes sampled every 20 ms):",
         "",
-        "| process | CPU s |",
-        "| --- | --- |",
+        "| process | CPU s | processes |",
+        "| --- | --- | --- |",
         ...cpuRows,
     ].join("\n");
 }
