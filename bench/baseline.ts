@@ -11,12 +11,14 @@ import { syntheticSystem } from "./common";
 async function pool<T>(n: number, parallel: number, fn: (i: number) => Promise<T>): Promise<T[]> {
     const out: T[] = new Array(n);
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(parallel, n) }, async () => {
-        while (next < n) {
-            const i = next++;
-            out[i] = await fn(i);
-        }
-    }));
+    await Promise.all(
+        Array.from({ length: Math.min(parallel, n) }, async () => {
+            while (next < n) {
+                const i = next++;
+                out[i] = await fn(i);
+            }
+        }),
+    );
     return out;
 }
 
@@ -28,10 +30,25 @@ async function main() {
     const today = danishToday();
     if (op === "create") {
         const uuids = await pool(count, parallel, async (i) => {
-            const s = (await http.get("/sortimenter", { params: { brugervendtnoegle: "Borgerblikket" } })).data.items[0];
+            const s = (await http.get("/sortimenter", { params: { brugervendtnoegle: "Borgerblikket" } })).data
+                .items[0];
             await http.get(`/it-systeminstanser/${syntheticSystem(i)}`);
-            await http.get("/abonnementer", { params: { sortiment: s.uuid, itSystemInstans: syntheticSystem(i), aktiv: true, foersteresultat: 0, maksimalantalresultater: 500 } });
-            const created = await http.post("/abonnementer", { sortiment: s.uuid, itSystemInstans: syntheticSystem(i), skemaversion: "1.3", virkning: { from: today, to: null }, note: "bench" });
+            await http.get("/abonnementer", {
+                params: {
+                    sortiment: s.uuid,
+                    itSystemInstans: syntheticSystem(i),
+                    aktiv: true,
+                    foersteresultat: 0,
+                    maksimalantalresultater: 500,
+                },
+            });
+            const created = await http.post("/abonnementer", {
+                sortiment: s.uuid,
+                itSystemInstans: syntheticSystem(i),
+                skemaversion: "1.3",
+                virkning: { from: today, to: null },
+                note: "bench",
+            });
             return created.data.uuid as string;
         });
         process.stdout.write(`${JSON.stringify({ uuids })}\n`);
@@ -47,7 +64,11 @@ async function main() {
     } else if (op === "destroy") {
         await pool(uuids.length, parallel, async (i) => {
             const a = (await http.get(`/abonnementer/${uuids[i]}`)).data;
-            await http.patch(`/abonnementer/${uuids[i]}`, { virkning: { to: today } }, { headers: { "If-Match": `"${a.version}"` } });
+            await http.patch(
+                `/abonnementer/${uuids[i]}`,
+                { virkning: { to: today } },
+                { headers: { "If-Match": `"${a.version}"` } },
+            );
         });
     }
     process.stdout.write("{}\n");

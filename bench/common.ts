@@ -38,7 +38,9 @@ export function writeSection(name: string, markdown: string): void {
     const file = path.join(benchDir, "RESULTS.md");
     const start = `<!-- ${name}:start -->`;
     const end = `<!-- ${name}:end -->`;
-    let text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmark results\n\nWritten by the benchmark scripts; rerun them to refresh a section.\n";
+    let text = fs.existsSync(file)
+        ? fs.readFileSync(file, "utf8")
+        : "# Benchmark results\n\nWritten by the benchmark scripts; rerun them to refresh a section.\n";
     const block = `${start}\n${markdown.trim()}\n${end}`;
     const re = new RegExp(`${start}[\\s\\S]*?${end}`);
     text = re.test(text) ? text.replace(re, block) : `${text.trimEnd()}\n\n${block}\n`;

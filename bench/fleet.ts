@@ -49,20 +49,56 @@ function engineEnv(dir: string): NodeJS.ProcessEnv {
 }
 
 /** `fleet up` over the municipalities; returns the measurement and how many subscriptions were created. */
-async function fleetUp(dir: string, kommuner: Array<readonly [string, string]>, c: number): Promise<{ m: Run; created: number }> {
+async function fleetUp(
+    dir: string,
+    kommuner: Array<readonly [string, string]>,
+    c: number,
+): Promise<{ m: Run; created: number }> {
     const env = engineEnv(dir);
     const tokens = new Map(kommuner.map(([kode]) => [kode, `-${crypto.randomBytes(18).toString("base64url")}`]));
     const standin = await startStandin({
-        seed: { tenants: kommuner.map(([kode, navn]) => ({ kommunekode: kode, navn, tokenSha256: [sha256Hex(tokens.get(kode)!)], certificateFingerprints: [] })) },
+        seed: {
+            tenants: kommuner.map(([kode, navn]) => ({
+                kommunekode: kode,
+                navn,
+                tokenSha256: [sha256Hex(tokens.get(kode)!)],
+                certificateFingerprints: [],
+            })),
+        },
     });
     try {
         const inventory = path.join(dir, "inventory.csv");
-        fs.writeFileSync(inventory, ["kommunekode,navn,endpoint,credentials", ...kommuner.map(([kode, navn]) => `${kode},${navn},${standin.url},env:FK_TOKEN_${kode}`)].join("\n"));
-        const child = spawn("npm", ["run", "--silent", "fleet", "--", "up", "--inventory", inventory, "--concurrency", String(c), "--state-dir", path.join(dir, "state")], {
-            cwd: repoRoot,
-            env: { ...env, ...Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])) },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        fs.writeFileSync(
+            inventory,
+            [
+                "kommunekode,navn,endpoint,credentials",
+                ...kommuner.map(([kode, navn]) => `${kode},${navn},${standin.url},env:FK_TOKEN_${kode}`),
+            ].join("\n"),
+        );
+        const child = spawn(
+            "npm",
+            [
+                "run",
+                "--silent",
+                "fleet",
+                "--",
+                "up",
+                "--inventory",
+                inventory,
+                "--concurrency",
+                String(c),
+                "--state-dir",
+                path.join(dir, "state"),
+            ],
+            {
+                cwd: repoRoot,
+                env: {
+                    ...env,
+                    ...Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),
+                },
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         const m = await measureRun(child);
         if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
         return { m, created: standin.stats().opretAbonnement?.byStatus["201"] ?? 0 };
@@ -75,7 +111,8 @@ async function fleetUp(dir: string, kommuner: Array<readonly [string, string]>, 
 async function floorUp(dir: string, stacks: string[], c: number): Promise<Run> {
     const project = path.join(dir, "project");
     fs.cpSync(path.join(benchDir, "fixtures", "empty-js"), project, { recursive: true });
-    const script = 'pulumi stack init "$1" >/dev/null && pulumi up --yes --skip-preview --non-interactive -s "$1" >/dev/null';
+    const script =
+        'pulumi stack init "$1" >/dev/null && pulumi up --yes --skip-preview --non-interactive -s "$1" >/dev/null';
     const child = spawn("xargs", ["-P", String(c), "-I{}", "sh", "-c", script, "floor", "{}"], {
         cwd: project,
         env: engineEnv(dir),
@@ -111,7 +148,10 @@ function report(rows: Row[], count: number): string {
         "",
         "| concurrency | fleet wall s | floor wall s | fleet / floor | fleet peak MiB | floor peak MiB | all created | targets |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        ...rows.map((r) => `| ${r.c} | ${r.fleet.seconds.toFixed(1)} | ${r.floor.seconds.toFixed(1)} | ${(r.fleet.seconds / r.floor.seconds).toFixed(2)}x | ${r.fleet.peakMiB.toFixed(0)} | ${r.floor.peakMiB.toFixed(0)} | ${r.created === count && r.fleet.result.code === 0 ? "yes" : "NO"} | ${verdict(r)} |`),
+        ...rows.map(
+            (r) =>
+                `| ${r.c} | ${r.fleet.seconds.toFixed(1)} | ${r.floor.seconds.toFixed(1)} | ${(r.fleet.seconds / r.floor.seconds).toFixed(2)}x | ${r.fleet.peakMiB.toFixed(0)} | ${r.floor.peakMiB.toFixed(0)} | ${r.created === count && r.fleet.result.code === 0 ? "yes" : "NO"} | ${verdict(r)} |`,
+        ),
         "",
         `Where the CPU time goes, per municipality (concurrency ${rows[0]?.c}; CPU seconds of all processes of a role divided by ${count}, and processes per municipality; sampled every 50 ms, so the shortest CLI calls may be missed):`,
         "",
@@ -122,7 +162,9 @@ function report(rows: Row[], count: number): string {
 }
 
 async function main() {
-    const levels = (process.env.BENCH_FLEET_CONCURRENCY ?? String(Math.min(32, os.availableParallelism()))).split(",").map(Number);
+    const levels = (process.env.BENCH_FLEET_CONCURRENCY ?? String(Math.min(32, os.availableParallelism())))
+        .split(",")
+        .map(Number);
     const count = Number(process.env.BENCH_FLEET_SIZE ?? KOMMUNER.length);
     const kommuner = KOMMUNER.slice(0, count);
     const rows: Row[] = [];
@@ -130,9 +172,17 @@ async function main() {
         const dir = path.join(repoRoot, ".work", `bench-fleet-${process.pid}-${c}`);
         try {
             const { m: fleet, created } = await fleetUp(path.join(dir, "fleet"), kommuner, c);
-            process.stderr.write(`fleet, concurrency ${c}: ${fleet.seconds.toFixed(1)} s, peak ${fleet.peakMiB.toFixed(0)} MiB, exit ${fleet.result.code}, ${created} created\n`);
-            const floor = await floorUp(path.join(dir, "floor"), kommuner.map(([kode]) => kode), c);
-            process.stderr.write(`floor, concurrency ${c}: ${floor.seconds.toFixed(1)} s, peak ${floor.peakMiB.toFixed(0)} MiB, exit ${floor.result.code}\n`);
+            process.stderr.write(
+                `fleet, concurrency ${c}: ${fleet.seconds.toFixed(1)} s, peak ${fleet.peakMiB.toFixed(0)} MiB, exit ${fleet.result.code}, ${created} created\n`,
+            );
+            const floor = await floorUp(
+                path.join(dir, "floor"),
+                kommuner.map(([kode]) => kode),
+                c,
+            );
+            process.stderr.write(
+                `floor, concurrency ${c}: ${floor.seconds.toFixed(1)} s, peak ${floor.peakMiB.toFixed(0)} MiB, exit ${floor.result.code}\n`,
+            );
             rows.push({ c, fleet, floor, created });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -141,7 +191,8 @@ async function main() {
     const md = report(rows, count);
     writeSection("fleet", md);
     process.stdout.write(`${md}\n`);
-    if (rows.some((r) => r.fleet.result.code !== 0 || r.floor.result.code !== 0 || r.created !== count)) process.exitCode = 1;
+    if (rows.some((r) => r.fleet.result.code !== 0 || r.floor.result.code !== 0 || r.created !== count))
+        process.exitCode = 1;
 }
 
 main().catch((err) => {

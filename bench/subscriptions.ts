@@ -26,16 +26,31 @@ async function benchSize(n: number, standin: RunningStandin, t: Tables): Promise
     const tokenB = TOKEN_BASELINE;
     const rows = t.rows;
     const calls = t.calls;
-    const ws = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "many"), kommunekode: "0101" });
+    const ws = await PulumiWorkspace.create({
+        programDir: path.join(benchDir, "fixtures", "many"),
+        kommunekode: "0101",
+    });
     try {
         await ws.setConfig("bench:count", String(n));
         await ws.setConfig("fk:endpoint", standin.url);
         await ws.setConfig("fk:token", TOKEN_ENGINE, true);
         const ops: Array<[string, string[], string | undefined]> = [
             ["up", ["up", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack], "create"],
-            ["preview (no changes)", ["preview", "--expect-no-changes", "--parallel", String(PARALLEL), "--stack", ws.stack], undefined],
-            ["refresh", ["refresh", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack], "refresh"],
-            ["destroy", ["destroy", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack], "destroy"],
+            [
+                "preview (no changes)",
+                ["preview", "--expect-no-changes", "--parallel", String(PARALLEL), "--stack", ws.stack],
+                undefined,
+            ],
+            [
+                "refresh",
+                ["refresh", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack],
+                "refresh",
+            ],
+            [
+                "destroy",
+                ["destroy", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack],
+                "destroy",
+            ],
         ];
         let uuids: string[] = [];
         for (const [label, args, baselineOp] of ops) {
@@ -48,17 +63,38 @@ async function benchSize(n: number, standin: RunningStandin, t: Tables): Promise
             }
             const stats = standin.stats();
             const total = Object.values(stats).reduce((a, s) => a + s.total, 0);
-            calls.push(`| ${n} | ${label} | ${(total / n).toFixed(1)} | ${Object.entries(stats).map(([op, s]) => `${op} ${(s.total / n).toFixed(1)}`).join(", ") || "none"} |`);
+            calls.push(
+                `| ${n} | ${label} | ${(total / n).toFixed(1)} | ${
+                    Object.entries(stats)
+                        .map(([op, s]) => `${op} ${(s.total / n).toFixed(1)}`)
+                        .join(", ") || "none"
+                } |`,
+            );
             let baseline: Measured | undefined;
             if (baselineOp) {
-                const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(benchDir, "baseline.ts"), baselineOp, standin.url, tokenB, String(n), String(PARALLEL)],
-                    { env: { ...process.env, BENCH_UUIDS: JSON.stringify(uuids) }, stdio: ["ignore", "pipe", "pipe"] });
+                const child = spawn(
+                    process.execPath,
+                    [
+                        "-r",
+                        "ts-node/register/transpile-only",
+                        path.join(benchDir, "baseline.ts"),
+                        baselineOp,
+                        standin.url,
+                        tokenB,
+                        String(n),
+                        String(PARALLEL),
+                    ],
+                    { env: { ...process.env, BENCH_UUIDS: JSON.stringify(uuids) }, stdio: ["ignore", "pipe", "pipe"] },
+                );
                 baseline = await measure(child);
-                if (baseline.result.code !== 0) throw new Error(`baseline ${baselineOp} failed: ${baseline.result.output}`);
+                if (baseline.result.code !== 0)
+                    throw new Error(`baseline ${baselineOp} failed: ${baseline.result.output}`);
                 if (baselineOp === "create") uuids = JSON.parse(baseline.result.stdout).uuids;
             }
             const ratio = baseline ? `${(engine.seconds / baseline.seconds).toFixed(1)}x` : "n/a (no API calls)";
-            rows.push(`| ${n} | ${label} | ${engine.seconds.toFixed(2)} | ${engine.peakMiB.toFixed(0)} | ${baseline ? baseline.seconds.toFixed(2) : "-"} | ${baseline ? baseline.peakMiB.toFixed(0) : "-"} | ${ratio} |`);
+            rows.push(
+                `| ${n} | ${label} | ${engine.seconds.toFixed(2)} | ${engine.peakMiB.toFixed(0)} | ${baseline ? baseline.seconds.toFixed(2) : "-"} | ${baseline ? baseline.peakMiB.toFixed(0) : "-"} | ${ratio} |`,
+            );
             process.stderr.write(`${rows[rows.length - 1]}\n`);
         }
     } finally {
@@ -95,8 +131,18 @@ async function main() {
         seed: {
             itSystemInstanser: syntheticSystemSeed(Math.max(...sizes)),
             tenants: [
-                { kommunekode: "0101", navn: "Engine", tokenSha256: [sha256Hex(TOKEN_ENGINE)], certificateFingerprints: [] },
-                { kommunekode: "0751", navn: "Baseline", tokenSha256: [sha256Hex(TOKEN_BASELINE)], certificateFingerprints: [] },
+                {
+                    kommunekode: "0101",
+                    navn: "Engine",
+                    tokenSha256: [sha256Hex(TOKEN_ENGINE)],
+                    certificateFingerprints: [],
+                },
+                {
+                    kommunekode: "0751",
+                    navn: "Baseline",
+                    tokenSha256: [sha256Hex(TOKEN_BASELINE)],
+                    certificateFingerprints: [],
+                },
             ],
         },
     });

@@ -17,7 +17,11 @@ function rootProgram(dir: string, tsNode: boolean): string {
     fs.mkdirSync(dir, { recursive: true });
     for (const f of ["index.ts", "program.ts"]) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
     // ts-node, with the SDK's compiler options, takes the import without its extension.
-    if (tsNode) fs.writeFileSync(path.join(dir, "index.ts"), fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace('"./program.ts"', '"./program"'));
+    if (tsNode)
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace('"./program.ts"', '"./program"'),
+        );
     let yaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
     if (tsNode) yaml = yaml.replace("typescript: false", "typescript: true").replace(/^main: index\.ts\n/m, "");
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
@@ -50,7 +54,9 @@ async function runRounds(rounds: number, ws: Workspaces, policy: string) {
             if (cpu) breakdown = cpu.stop();
             if (up.result.code !== 0) throw new Error(`${label} up failed:\n${up.result.output}`);
             record(`${label}: up --policy-pack policy`, up.seconds);
-            const preview = await measure(w.start(["preview", "--expect-no-changes", "--policy-pack", policy, "--stack", w.stack]));
+            const preview = await measure(
+                w.start(["preview", "--expect-no-changes", "--policy-pack", policy, "--stack", w.stack]),
+            );
             if (preview.result.code !== 0) throw new Error(`${label} preview failed:\n${preview.result.output}`);
             record(`${label}: preview --policy-pack policy, no changes`, preview.seconds);
             const destroy = await w.destroy();
@@ -66,7 +72,9 @@ function render(rounds: number, times: Record<string, number[]>, breakdown: Role
         const s = stats(xs);
         return `| ${label} | ${s.min.toFixed(2)} | ${s.median.toFixed(2)} | ${(s.min / floorMin).toFixed(2)}x |`;
     });
-    const cpuRows = Object.entries(breakdown).filter(([, u]) => u.cpu > 0).map(([role, u]) => `| ${role} | ${u.cpu.toFixed(2)} | ${u.processes} |`);
+    const cpuRows = Object.entries(breakdown)
+        .filter(([, u]) => u.cpu > 0)
+        .map(([role, u]) => `| ${role} | ${u.cpu.toFixed(2)} | ${u.processes} |`);
     return [
         "## The root program against the engine's floor",
         "",
@@ -91,13 +99,25 @@ const FLOOR = "floor: up of an empty JavaScript program";
 async function main() {
     const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
     const standin = await startStandin({
-        seed: { tenants: [{ kommunekode: "0101", navn: "København", tokenSha256: [sha256Hex(TOKEN)], certificateFingerprints: [] }] },
+        seed: {
+            tenants: [
+                {
+                    kommunekode: "0101",
+                    navn: "København",
+                    tokenSha256: [sha256Hex(TOKEN)],
+                    certificateFingerprints: [],
+                },
+            ],
+        },
     });
     const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
     const workspaces: PulumiWorkspace[] = [];
     try {
         const connected = async (tsNode: boolean) => {
-            const ws = await PulumiWorkspace.create({ programDir: rootProgram(path.join(work, tsNode ? "ts-node" : "root"), tsNode), kommunekode: "0101" });
+            const ws = await PulumiWorkspace.create({
+                programDir: rootProgram(path.join(work, tsNode ? "ts-node" : "root"), tsNode),
+                kommunekode: "0101",
+            });
             workspaces.push(ws);
             await ws.setConfig("kommune:navn", "København");
             await ws.setConfig("fk:endpoint", standin.url);
@@ -106,7 +126,10 @@ async function main() {
         };
         const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
         workspaces.push(floor);
-        const variants: Array<[string, PulumiWorkspace]> = [["root program", await connected(false)], ["root program under ts-node (type-checked)", await connected(true)]];
+        const variants: Array<[string, PulumiWorkspace]> = [
+            ["root program", await connected(false)],
+            ["root program under ts-node (type-checked)", await connected(true)],
+        ];
         const { times, breakdown } = await runRounds(rounds, { floor, variants }, path.join(repoRoot, "policy"));
         const md = render(rounds, times, breakdown);
         writeSection("up", md);

@@ -17,7 +17,8 @@ import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
 import { typeErrorsInChild } from "./fleet/typecheck";
 
-const USAGE = "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
+const USAGE =
+    "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
 
 interface Command {
     operation: FleetOperation;
@@ -45,7 +46,8 @@ function parseCommand(argv: string[]): Command {
         },
     });
     const operation = positionals[0] as FleetOperation;
-    if (!OPERATIONS.includes(operation) || positionals.length !== 1) throw new Error(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
+    if (!OPERATIONS.includes(operation) || positionals.length !== 1)
+        throw new Error(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
     if (!values.inventory) throw new Error(`--inventory is required\n${USAGE}`);
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
@@ -66,12 +68,16 @@ async function main(argv: string[]): Promise<number> {
     const { operation, rows, concurrency, stateDir, values } = parseCommand(argv);
     log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
     if (operation === "up" || operation === "preview") {
-        const problems = await typeErrorsInChild(path.join(repoRoot, "index.ts"), path.join(repoRoot, "tsconfig.programs.json"));
+        const problems = await typeErrorsInChild(
+            path.join(repoRoot, "index.ts"),
+            path.join(repoRoot, "tsconfig.programs.json"),
+        );
         if (problems.length) throw new Error(`the program does not type-check:\n${problems.join("\n")}`);
     }
-    const progress = process.stderr.isTTY && !values.verbose
-        ? liveProgress(rows.length, process.stderr)
-        : plainProgress(rows.length, (s) => process.stderr.write(`${s}\n`), values.verbose === true);
+    const progress =
+        process.stderr.isTTY && !values.verbose
+            ? liveProgress(rows.length, process.stderr)
+            : plainProgress(rows.length, (s) => process.stderr.write(`${s}\n`), values.verbose === true);
     const startedAt = new Date();
     const results = await runFleet({
         operation,
@@ -95,8 +101,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    if (err instanceof InventoryError) log(err.message);
-    else log(`error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(2);
-});
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+        if (err instanceof InventoryError) log(err.message);
+        else log(`error: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(2);
+    },
+);

@@ -6,7 +6,9 @@ import * as path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..");
 /** Where local state lives. @default <repo>/.pulumi-local (FK_LOCAL_DIR overrides it) */
-export const localDir = process.env.FK_LOCAL_DIR ? path.resolve(process.env.FK_LOCAL_DIR) : path.join(repoRoot, ".pulumi-local");
+export const localDir = process.env.FK_LOCAL_DIR
+    ? path.resolve(process.env.FK_LOCAL_DIR)
+    : path.join(repoRoot, ".pulumi-local");
 
 export function log(message: string): void {
     process.stderr.write(`[gb10] ${message}\n`);

@@ -30,7 +30,13 @@ async function main(): Promise<number> {
     const stackName = process.env.FK_DEMO_STACK || "demo";
     const token = localSecret("demo-token");
 
-    const standin = await startDemoStandin({ port, kommunekode: DEMO_KOMMUNE.kode, kommunenavn: DEMO_KOMMUNE.navn, token, deliveryDelaySeconds: delay });
+    const standin = await startDemoStandin({
+        port,
+        kommunekode: DEMO_KOMMUNE.kode,
+        kommunenavn: DEMO_KOMMUNE.navn,
+        token,
+        deliveryDelaySeconds: delay,
+    });
     try {
         log(`stand-in for FK Klassifikation at ${standin.url} (data in .pulumi-local/standin.db)`);
         const env: Record<string, string> = {
@@ -40,8 +46,13 @@ async function main(): Promise<number> {
             FK_KLASSIFIKATION_TOKEN: token,
         };
         const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: repoRoot }, { envVars: env });
-        await stack.setAllConfig({ "kommune:kode": { value: DEMO_KOMMUNE.kode }, "kommune:navn": { value: DEMO_KOMMUNE.navn } });
-        log(`stack ${stackName} (${DEMO_KOMMUNE.navn}, kommunekode ${DEMO_KOMMUNE.kode}) on ${env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL}`);
+        await stack.setAllConfig({
+            "kommune:kode": { value: DEMO_KOMMUNE.kode },
+            "kommune:navn": { value: DEMO_KOMMUNE.navn },
+        });
+        log(
+            `stack ${stackName} (${DEMO_KOMMUNE.navn}, kommunekode ${DEMO_KOMMUNE.kode}) on ${env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL}`,
+        );
         log("pulumi up --policy-pack policy");
         const result = await stack.up({
             policyPacks: [path.join(repoRoot, "policy")],
@@ -50,21 +61,31 @@ async function main(): Promise<number> {
         });
         const changes = result.summary.resourceChanges ?? {};
         const changed = Object.entries(changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
-        log(changed.length === 0
-            ? "no changes: the subscription was already in place, nothing was sent to create or change it"
-            : `applied: ${changed.map(([op, n]) => `${n} ${op}`).join(", ")}`);
+        log(
+            changed.length === 0
+                ? "no changes: the subscription was already in place, nothing was sent to create or change it"
+                : `applied: ${changed.map(([op, n]) => `${n} ${op}`).join(", ")}`,
+        );
 
         const uuid = result.outputs.abonnementUuid?.value as string | undefined;
-        const api = new HttpClassificationApi(readConnectionSettings((k) => ({ endpoint: standin.url, token } as Record<string, string>)[k]));
+        const api = new HttpClassificationApi(
+            readConnectionSettings((k) => (({ endpoint: standin.url, token }) as Record<string, string>)[k]),
+        );
         const assessment = await checkTask(api, uuid, { kommunekode: DEMO_KOMMUNE.kode });
-        printAssessment(`Task GB1.0 for ${DEMO_KOMMUNE.navn} (${DEMO_KOMMUNE.kode}) as FK Klassifikation sees it:`, assessment);
+        printAssessment(
+            `Task GB1.0 for ${DEMO_KOMMUNE.navn} (${DEMO_KOMMUNE.kode}) as FK Klassifikation sees it:`,
+            assessment,
+        );
         return assessment.state === "wrong" ? 1 : 0;
     } finally {
         await standin.stop();
     }
 }
 
-main().then((code) => process.exit(code), (err) => {
-    log(`error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-});
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        log(`error: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+    },
+);

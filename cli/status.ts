@@ -18,7 +18,11 @@ export const EXIT_PENDING = 10;
 export const EXIT_NOT_DONE = 1;
 
 async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: "boolean", default: false } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+        args: argv,
+        options: { json: { type: "boolean", default: false } },
+        allowPositionals: true,
+    });
     const stackName = positionals[0] ?? process.env.FK_DEMO_STACK ?? "demo";
     const env = engineEnv();
     const stack = await LocalWorkspace.selectStack({ stackName, workDir: repoRoot }, { envVars: env });
@@ -30,21 +34,30 @@ async function main(argv: string[]): Promise<number> {
 
     let demo: DemoStandin | undefined;
     let get = settingSource({ get: (k: string) => config[k]?.value });
-    if (stackName === (process.env.FK_DEMO_STACK || "demo") && !config["fk:endpoint"] && !process.env.FK_KLASSIFIKATION_ENDPOINT) {
+    if (
+        stackName === (process.env.FK_DEMO_STACK || "demo") &&
+        !config["fk:endpoint"] &&
+        !process.env.FK_KLASSIFIKATION_ENDPOINT
+    ) {
         const token = localSecret("demo-token");
         demo = await startDemoStandin({
-            port: Number(process.env.FK_DEMO_PORT || 47613), kommunekode: kode ?? "0101", kommunenavn: navn, token,
+            port: Number(process.env.FK_DEMO_PORT || 47613),
+            kommunekode: kode ?? "0101",
+            kommunenavn: navn,
+            token,
             deliveryDelaySeconds: Number(process.env.FK_DEMO_DELIVERY_DELAY || 86_400),
         });
         const demoUrl = demo.url;
-        get = (k) => ({ endpoint: demoUrl, token } as Record<string, string>)[k];
+        get = (k) => (({ endpoint: demoUrl, token }) as Record<string, string>)[k];
     }
     try {
         const endpoint = outputs.endpoint?.value as string | undefined;
         const api = new HttpClassificationApi(readConnectionSettings(get, demo ? undefined : endpoint));
         const assessment = await checkTask(api, uuid, { kommunekode: kode });
         if (values.json) {
-            process.stdout.write(`${JSON.stringify({ stack: stackName, kommunekode: kode, abonnementUuid: uuid ?? null, ...assessment }, null, 2)}\n`);
+            process.stdout.write(
+                `${JSON.stringify({ stack: stackName, kommunekode: kode, abonnementUuid: uuid ?? null, ...assessment }, null, 2)}\n`,
+            );
         } else {
             printAssessment(`Task GB1.0 for ${navn} (${kode ?? "?"}), stack ${stackName}:`, assessment);
         }
@@ -54,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    log(`error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(EXIT_NOT_DONE);
-});
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+        log(`error: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(EXIT_NOT_DONE);
+    },
+);

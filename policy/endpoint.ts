@@ -18,12 +18,15 @@ export const httpsEndpointPolicy: ResourceValidationPolicy = {
         const found = args.props.endpoint;
         if (!known(found)) return;
         if (!endpointProblem(found)) return;
-        reportViolation(violation({
-            resource: args.name,
-            field: "endpoint",
-            found,
-            expected: "an https:// URL without credentials in it (plain http:// only to 127.0.0.1, ::1 or localhost)",
-            fix: "Run `pulumi config set fk:endpoint https://...`.",
-        }));
+        reportViolation(
+            violation({
+                resource: args.name,
+                field: "endpoint",
+                found,
+                expected:
+                    "an https:// URL without credentials in it (plain http:// only to 127.0.0.1, ::1 or localhost)",
+                fix: "Run `pulumi config set fk:endpoint https://...`.",
+            }),
+        );
     },
 };

@@ -22,12 +22,15 @@ export function assertBuiltFromCurrentSources(distDir: string): void {
             return -1;
         }
     };
-    const stale = fs.readdirSync(sourceDir)
+    const stale = fs
+        .readdirSync(sourceDir)
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
         .filter((f) => mtime(path.join(sourceDir, f)) > mtime(path.join(distDir, f.replace(/\.ts$/, ".js"))));
     if (stale.length > 0) {
         // A RunError: the engine shows its message alone, without a stack trace.
-        throw new RunError(`the policy pack in ${sourceDir} was built before its sources changed (${stale.join(", ")} ` +
-            "newer than dist/). Run `npm run build` (or `npm ci`) in the repository, then run pulumi again");
+        throw new RunError(
+            `the policy pack in ${sourceDir} was built before its sources changed (${stale.join(", ")} ` +
+                "newer than dist/). Run `npm run build` (or `npm ci`) in the repository, then run pulumi again",
+        );
     }
 }

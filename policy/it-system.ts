@@ -17,13 +17,15 @@ export const itSystemUuidPolicy: ResourceValidationPolicy = {
         const found = args.props.itSystemInstans;
         if (known(found) && UUID_PATTERN.test(found)) return;
         if (typeof found === "string" && !known(found)) return;
-        reportViolation(violation({
-            resource: args.name,
-            field: "itSystemInstans",
-            found,
-            expected: `a uuid such as ${KMD_OPUS_DEBITOR}`,
-            fix: "Copy the it-systeminstans uuid from FK Klassifikation (filter \"alle\").",
-        }));
+        reportViolation(
+            violation({
+                resource: args.name,
+                field: "itSystemInstans",
+                found,
+                expected: `a uuid such as ${KMD_OPUS_DEBITOR}`,
+                fix: 'Copy the it-systeminstans uuid from FK Klassifikation (filter "alle").',
+            }),
+        );
     },
 };
 
@@ -61,12 +63,14 @@ export const knownDebtorSystemPolicy: ResourceValidationPolicy = {
         if (!known(found) || !UUID_PATTERN.test(found)) return;
         const { knownSystems } = args.getConfig<KnownDebtorSystemConfig>();
         if (knownSystems.map((s) => s.toLowerCase()).includes(found.toLowerCase())) return;
-        reportViolation(violation({
-            resource: args.name,
-            field: "itSystemInstans",
-            found,
-            expected: `one of the known debtor systems (${knownSystems.join(", ")})`,
-            fix: "Check the uuid in FK Klassifikation, or add it to knownSystems in the policy config.",
-        }));
+        reportViolation(
+            violation({
+                resource: args.name,
+                field: "itSystemInstans",
+                found,
+                expected: `one of the known debtor systems (${knownSystems.join(", ")})`,
+                fix: "Check the uuid in FK Klassifikation, or add it to knownSystems in the policy config.",
+            }),
+        );
     },
 };

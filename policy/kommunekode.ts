@@ -20,12 +20,14 @@ export const kommunekodePolicy: ResourceValidationPolicy = {
         const found = args.props.kommunekode;
         if (typeof found === "string" && !known(found)) return; // not known until apply
         if (isKommunekode(found)) return;
-        reportViolation(violation({
-            resource: args.name,
-            field: "kommunekode",
-            found,
-            expected: KOMMUNEKODE_RULE.replace(/^must be /, ""),
-            fix: "Run `pulumi config set kommune:kode <kommunekode>` with your municipality's code (the root program passes it on).",
-        }));
+        reportViolation(
+            violation({
+                resource: args.name,
+                field: "kommunekode",
+                found,
+                expected: KOMMUNEKODE_RULE.replace(/^must be /, ""),
+                fix: "Run `pulumi config set kommune:kode <kommunekode>` with your municipality's code (the root program passes it on).",
+            }),
+        );
     },
 };

@@ -19,4 +19,13 @@ export const policies: Policies = [
     httpsEndpointPolicy,
 ];
 
-export { httpsEndpointPolicy, itSystemUuidPolicy, kommunekodePolicy, knownDebtorSystemPolicy, skemaversionPolicy, uniqueSubscriptionPolicy, validFromWindowPolicy, validToEmptyPolicy };
+export {
+    httpsEndpointPolicy,
+    itSystemUuidPolicy,
+    kommunekodePolicy,
+    knownDebtorSystemPolicy,
+    skemaversionPolicy,
+    uniqueSubscriptionPolicy,
+    validFromWindowPolicy,
+    validToEmptyPolicy,
+};

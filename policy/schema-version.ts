@@ -35,13 +35,15 @@ export const skemaversionPolicy: ResourceValidationPolicy = {
         const found = args.props.skemaversion;
         if (typeof found === "string" && !known(found)) return; // not known until apply
         if (typeof found !== "string" || !allowedVersions.includes(found)) {
-            reportViolation(violation({
-                resource: args.name,
-                field: "skemaversion",
-                found,
-                expected: allowedVersions.map((v) => `"${v}"`).join(" or "),
-                fix: `Set skemaversion: "${allowedVersions[allowedVersions.length - 1]}" in the program.`,
-            }));
+            reportViolation(
+                violation({
+                    resource: args.name,
+                    field: "skemaversion",
+                    found,
+                    expected: allowedVersions.map((v) => `"${v}"`).join(" or "),
+                    fix: `Set skemaversion: "${allowedVersions[allowedVersions.length - 1]}" in the program.`,
+                }),
+            );
         }
     },
 };

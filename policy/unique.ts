@@ -32,8 +32,9 @@ export const uniqueSubscriptionPolicy: StackValidationPolicy = {
             const [a, b] = [first, r.name].sort();
             reportViolation(
                 `SortimentSubscription "${a}" and "${b}" both subscribe it-systeminstans ${system} to sortiment ` +
-                `"${sortiment}"; expected one subscription per pair. Remove one of them from the program.`,
-                r.urn);
+                    `"${sortiment}"; expected one subscription per pair. Remove one of them from the program.`,
+                r.urn,
+            );
         }
     },
 };

@@ -45,13 +45,15 @@ export const validFromWindowPolicy: ResourceValidationPolicy = {
         const earliest = addDays(today, -pastToleranceDays);
         const latest = addDays(today, maxDaysAhead);
         if (found < earliest || found > latest) {
-            reportViolation(violation({
-                resource: args.name,
-                field: "validFrom",
-                found,
-                expected: `a date from ${earliest} to ${latest} (today ${today}, ${pastToleranceDays} day(s) back, ${maxDaysAhead} ahead)`,
-                fix: "Remove validFrom to start today (\"dags dato\"), or set a date inside the window.",
-            }));
+            reportViolation(
+                violation({
+                    resource: args.name,
+                    field: "validFrom",
+                    found,
+                    expected: `a date from ${earliest} to ${latest} (today ${today}, ${pastToleranceDays} day(s) back, ${maxDaysAhead} ahead)`,
+                    fix: 'Remove validFrom to start today ("dags dato"), or set a date inside the window.',
+                }),
+            );
         }
     },
 };
@@ -73,12 +75,14 @@ export const validToEmptyPolicy: ResourceValidationPolicy = {
         const found = args.props.validTo;
         if (found === undefined || found === null) return;
         if (!known(found)) return;
-        reportViolation(violation({
-            resource: args.name,
-            field: "validTo",
-            found,
-            expected: "no value (Gyldig til left empty)",
-            fix: "Remove validTo unless the municipality really means to end the Borgerblikket subscription.",
-        }));
+        reportViolation(
+            violation({
+                resource: args.name,
+                field: "validTo",
+                found,
+                expected: "no value (Gyldig til left empty)",
+                fix: "Remove validTo unless the municipality really means to end the Borgerblikket subscription.",
+            }),
+        );
     },
 };

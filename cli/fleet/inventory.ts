@@ -4,7 +4,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
 import { z } from "zod";
-import { ANY_CASE_UUID_PATTERN, endpointProblem, isKommunekode, KMD_OPUS_DEBITOR, KOMMUNEKODE_RULE } from "@fk-iac/klassifikation/rules";
+import {
+    ANY_CASE_UUID_PATTERN,
+    endpointProblem,
+    isKommunekode,
+    KMD_OPUS_DEBITOR,
+    KOMMUNEKODE_RULE,
+} from "@fk-iac/klassifikation/rules";
 
 /** KMD Opus Debitor, the default debtor system. */
 
@@ -41,18 +47,27 @@ export class InventoryError extends Error {
     }
 }
 
-const rowSchema = z.object({
-    kommunekode: z.string({ error: "is required (e.g. \"0101\")" }).refine(isKommunekode, KOMMUNEKODE_RULE),
-    navn: z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-    endpoint: z.string({ error: "is required" }).superRefine((s, ctx) => {
-        const bad = endpointProblem(s);
-        if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
-    }),
-    credentials: z.string({ error: "is required (env:NAME, file:PATH or cert:CERT,KEY)" })
-        .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|cert:[^,]+,[^,]+)$/, "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem"),
-    debtorSystem: z.string().regex(ANY_CASE_UUID_PATTERN, "must be an it-systeminstans uuid")
-        .optional(),
-}).strict();
+const rowSchema = z
+    .object({
+        kommunekode: z.string({ error: 'is required (e.g. "0101")' }).refine(isKommunekode, KOMMUNEKODE_RULE),
+        navn: z
+            .string({ error: "is required" })
+            .trim()
+            .min(1, "must not be empty")
+            .max(100, "must be at most 100 characters"),
+        endpoint: z.string({ error: "is required" }).superRefine((s, ctx) => {
+            const bad = endpointProblem(s);
+            if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
+        }),
+        credentials: z
+            .string({ error: "is required (env:NAME, file:PATH or cert:CERT,KEY)" })
+            .regex(
+                /^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|cert:[^,]+,[^,]+)$/,
+                "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem",
+            ),
+        debtorSystem: z.string().regex(ANY_CASE_UUID_PATTERN, "must be an it-systeminstans uuid").optional(),
+    })
+    .strict();
 
 const FIELDS = ["kommunekode", "navn", "endpoint", "credentials", "debtorSystem"];
 
@@ -104,10 +119,14 @@ export function parseCsv(text: string): Array<{ line: number; fields: string[] }
 function rawRows(file: string, text: string): Array<{ line: number; raw: Record<string, unknown> }> {
     if (/\.csv$/i.test(file)) {
         const records = parseCsv(text).filter((r) => !r.fields[0]?.trim().startsWith("#"));
-        if (records.length === 0) throw new InventoryError([`${file}: empty; expected a header line ${FIELDS.join(",")}`]);
+        if (records.length === 0)
+            throw new InventoryError([`${file}: empty; expected a header line ${FIELDS.join(",")}`]);
         const header = records[0].fields.map((h) => h.trim());
         const unknown = header.filter((h) => !FIELDS.includes(h));
-        if (unknown.length) throw new InventoryError([`${file}:${records[0].line}: unknown column(s) ${unknown.join(", ")}; allowed: ${FIELDS.join(", ")}`]);
+        if (unknown.length)
+            throw new InventoryError([
+                `${file}:${records[0].line}: unknown column(s) ${unknown.join(", ")}; allowed: ${FIELDS.join(", ")}`,
+            ]);
         return records.slice(1).map((r) => ({
             line: r.line,
             raw: Object.fromEntries(header.map((h, i) => [h, r.fields[i]?.trim() ?? ""]).filter(([, v]) => v !== "")),
@@ -116,17 +135,22 @@ function rawRows(file: string, text: string): Array<{ line: number; raw: Record<
     const counter = new LineCounter();
     const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
     if (doc.errors.length) {
-        throw new InventoryError(doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`));
+        throw new InventoryError(
+            doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`),
+        );
     }
     let list = doc.contents;
     if (isMap(list) && list.has("kommuner")) list = list.get("kommuner", true) as unknown as typeof list;
-    if (!isSeq(list)) throw new InventoryError([`${file}: expected a list of municipalities (or a map with key "kommuner")`]);
+    if (!isSeq(list))
+        throw new InventoryError([`${file}: expected a list of municipalities (or a map with key "kommuner")`]);
     return list.items.map((item) => {
         const line = counter.linePos((item as YAMLMap).range?.[0] ?? 0).line;
         const raw = (item as YAMLMap).toJSON?.() ?? item;
         // Numbers such as 101 lose their leading zero in YAML; kommunekoder are strings.
         if (raw && typeof raw === "object" && typeof (raw as Record<string, unknown>).kommunekode === "number") {
-            (raw as Record<string, unknown>).kommunekode = String((raw as Record<string, unknown>).kommunekode).padStart(4, "0");
+            (raw as Record<string, unknown>).kommunekode = String(
+                (raw as Record<string, unknown>).kommunekode,
+            ).padStart(4, "0");
         }
         return { line, raw: raw as Record<string, unknown> };
     });
@@ -146,7 +170,8 @@ export function readInventory(file: string): InventoryRow[] {
     const seen = new Map<string, number>();
     const entries = rawRows(file, text);
     if (entries.length === 0) throw new InventoryError([`${file}: no municipalities listed`]);
-    if (entries.length > 200) problems.push(`${file}: ${entries.length} rows; at most 200 (Denmark has 98 municipalities)`);
+    if (entries.length > 200)
+        problems.push(`${file}: ${entries.length} rows; at most 200 (Denmark has 98 municipalities)`);
     for (const { line, raw } of entries) {
         const parsed = rowSchema.safeParse(raw);
         if (!parsed.success) {
@@ -154,7 +179,9 @@ export function readInventory(file: string): InventoryRow[] {
                 const keys = issue.code === "unrecognized_keys" ? (issue as { keys: string[] }).keys : [];
                 const field = keys.length ? keys.join(", ") : issue.path.join(".") || "(row)";
                 const value = keys.length ? undefined : (raw as Record<string, unknown>)?.[String(issue.path[0])];
-                problems.push(`${file}:${line}: ${field}${value === undefined ? "" : ` ${JSON.stringify(value)}`} ${keys.length ? `is not a column; allowed: ${FIELDS.join(", ")}` : issue.message}`);
+                problems.push(
+                    `${file}:${line}: ${field}${value === undefined ? "" : ` ${JSON.stringify(value)}`} ${keys.length ? `is not a column; allowed: ${FIELDS.join(", ")}` : issue.message}`,
+                );
             }
             continue;
         }
@@ -195,7 +222,9 @@ export function credentialEnv(row: InventoryRow): Record<string, string> {
         try {
             token = fs.readFileSync(c.path, "utf8").trim();
         } catch (err) {
-            throw new Error(`credentials ${row.credentialsRef}: cannot read ${c.path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+            throw new Error(
+                `credentials ${row.credentialsRef}: cannot read ${c.path} (${(err as NodeJS.ErrnoException).code ?? err})`,
+            );
         }
         if (!token) throw new Error(`credentials ${row.credentialsRef}: ${c.path} is empty`);
         return { FK_KLASSIFIKATION_TOKEN: token };

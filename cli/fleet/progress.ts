@@ -41,7 +41,9 @@ export function liveProgress(total: number, stream: NodeJS.WriteStream): Progres
     const draw = () => {
         const lines = [
             `fleet: ${running.size} running, ${done} done, ${failed} failed, ${skipped} skipped, ${total - done - failed - skipped - running.size} queued`,
-            ...[...running.values()].map((r) => `  ${label(r.row)} (${((Date.now() - r.since) / 1000).toFixed(0)}s) ${r.line}`),
+            ...[...running.values()].map(
+                (r) => `  ${label(r.row)} (${((Date.now() - r.since) / 1000).toFixed(0)}s) ${r.line}`,
+            ),
         ].map((l) => l.slice(0, width()));
         stream.write(`${drawn ? `\x1b[${drawn}A` : ""}${lines.map((l) => `\x1b[2K${l}`).join("\n")}\n\x1b[J`);
         drawn = lines.length;

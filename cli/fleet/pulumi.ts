@@ -23,8 +23,12 @@ type InlineLanguageServer = grpc.UntypedServiceImplementation & { onPulumiExit(h
 const { LanguageServer } = require("@pulumi/pulumi/automation/server") as {
     LanguageServer: new (program: InlineProgram) => InlineLanguageServer;
 };
-const { LanguageRuntimeService } = require("@pulumi/pulumi/proto/language_grpc_pb") as { LanguageRuntimeService: grpc.ServiceDefinition };
-const { grpcChannelOptions } = require("@pulumi/pulumi/runtime/settings") as { grpcChannelOptions: grpc.ChannelOptions };
+const { LanguageRuntimeService } = require("@pulumi/pulumi/proto/language_grpc_pb") as {
+    LanguageRuntimeService: grpc.ServiceDefinition;
+};
+const { grpcChannelOptions } = require("@pulumi/pulumi/runtime/settings") as {
+    grpcChannelOptions: grpc.ChannelOptions;
+};
 
 /** What the fleet runs on a stack with one CLI call. */
 export type StackCommand = "up" | "preview" | "refresh" | "destroy";
@@ -104,7 +108,10 @@ async function withInlineProgram<T>(program: InlineProgram, run: (address: strin
     const languageServer = new LanguageServer(program);
     server.addService(LanguageRuntimeService, languageServer);
     const port = await new Promise<number>((resolve, reject) =>
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+            err ? reject(err) : resolve(p),
+        ),
+    );
     let failed = false;
     try {
         return await run(`127.0.0.1:${port}`);
@@ -121,14 +128,21 @@ async function withInlineProgram<T>(program: InlineProgram, run: (address: strin
  * One `pulumi up|preview|refresh|destroy` on the stack; `up` and `preview` run `program` inline.
  * `extra` are further CLI arguments (e.g. `--policy-pack DIR`).
  */
-export async function runStackCommand(ctx: CliContext, command: StackCommand, extra: string[], program?: InlineProgram): Promise<CliOutcome> {
+export async function runStackCommand(
+    ctx: CliContext,
+    command: StackCommand,
+    extra: string[],
+    program?: InlineProgram,
+): Promise<CliOutcome> {
     const eventLog = path.join(os.tmpdir(), `fk-fleet-events-${crypto.randomUUID()}.json`);
     const args = [command, "--stack", ctx.stack, "--event-log", eventLog, "--color", "never", ...extra];
     if (command !== "preview") args.push("--yes", "--skip-preview");
     try {
         if (command === "up" || command === "preview") {
             if (!program) throw new Error(`pulumi ${command} needs the program`);
-            await withInlineProgram(program, (address) => exec(ctx, [...args, `--client=${address}`, "--exec-kind", "auto.inline"]));
+            await withInlineProgram(program, (address) =>
+                exec(ctx, [...args, `--client=${address}`, "--exec-kind", "auto.inline"]),
+            );
         } else {
             await exec(ctx, args);
         }
@@ -141,7 +155,13 @@ export async function runStackCommand(ctx: CliContext, command: StackCommand, ex
 /** The stack's outputs (`pulumi stack output --json`; secrets stay hidden). */
 export async function stackOutputs(ctx: CliContext): Promise<Record<string, unknown>> {
     let json = "";
-    await exec({ ...ctx, onLine: (line) => (json += `${line}\n`) }, ["stack", "output", "--json", "--stack", ctx.stack]);
+    await exec({ ...ctx, onLine: (line) => (json += `${line}\n`) }, [
+        "stack",
+        "output",
+        "--json",
+        "--stack",
+        ctx.stack,
+    ]);
     return JSON.parse(json || "{}");
 }
 

@@ -12,7 +12,13 @@ export interface FleetReport {
     stacks: StackResult[];
 }
 
-export function makeReport(operation: FleetOperation, inventory: string, concurrency: number, startedAt: Date, stacks: StackResult[]): FleetReport {
+export function makeReport(
+    operation: FleetOperation,
+    inventory: string,
+    concurrency: number,
+    startedAt: Date,
+    stacks: StackResult[],
+): FleetReport {
     const count = (r: StackResult["result"]) => stacks.filter((s) => s.result === r).length;
     return {
         operation,
@@ -31,9 +37,17 @@ export function writeReport(file: string, report: FleetReport): void {
 
 /** A fixed-width table, one row per municipality. */
 export function table(report: FleetReport): string {
-    const rows = report.stacks.map((s) => [s.kommunekode, s.navn, s.result + (s.task ? `/${s.task}` : ""), `${(s.durationMs / 1000).toFixed(1)}s`, s.message]);
+    const rows = report.stacks.map((s) => [
+        s.kommunekode,
+        s.navn,
+        s.result + (s.task ? `/${s.task}` : ""),
+        `${(s.durationMs / 1000).toFixed(1)}s`,
+        s.message,
+    ]);
     const head = ["kode", "kommune", "result", "time", "details"];
-    const widths = head.map((h, i) => Math.min(i === 4 ? 200 : 40, Math.max(h.length, ...rows.map((r) => r[i].length))));
+    const widths = head.map((h, i) =>
+        Math.min(i === 4 ? 200 : 40, Math.max(h.length, ...rows.map((r) => r[i].length))),
+    );
     const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
     const { succeeded, failed, skipped } = report.totals;
     return [

@@ -64,8 +64,15 @@ interface JournalEntry {
 }
 
 export function stackName(row: InventoryRow): string {
-    const slug = row.navn.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/æ/gi, "ae").replace(/ø/gi, "oe").replace(/å/gi, "aa")
-        .toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const slug = row.navn
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .replace(/æ/gi, "ae")
+        .replace(/ø/gi, "oe")
+        .replace(/å/gi, "aa")
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
     return `${row.kommunekode}-${slug || "kommune"}`;
 }
 
@@ -73,7 +80,13 @@ export function stackName(row: InventoryRow): string {
 function fingerprint(row: InventoryRow): string {
     const h = crypto.createHash("sha256");
     h.update(JSON.stringify({ ...row, line: undefined }));
-    for (const f of ["program.ts", "Pulumi.yaml", "provider/package.json", "policy/package.json", "package-lock.json"]) {
+    for (const f of [
+        "program.ts",
+        "Pulumi.yaml",
+        "provider/package.json",
+        "policy/package.json",
+        "package-lock.json",
+    ]) {
         h.update(fs.readFileSync(path.join(repoRoot, f)));
     }
     return h.digest("hex");
@@ -113,9 +126,17 @@ function ensureProject(stateDir: string): string {
 export function errorSummary(err: unknown): string {
     const text = err instanceof Error ? err.message : String(err);
     const lines = text.split("\n").map((l) => l.trim());
-    const useful = lines.filter((l) => /\[FK_[A-Z_]+\]|error: |mandatory policy violation|Missing required|\bis "[^"]*": /.test(l)
-        && !/^error: update failed|^error: preview failed|^error: refresh failed|^error: destroy failed/.test(l));
-    const picked = useful.find((l) => /\[FK_/.test(l)) ?? useful.find((l) => /mandatory/.test(l)) ?? useful[0] ?? lines.find((l) => l) ?? "failed";
+    const useful = lines.filter(
+        (l) =>
+            /\[FK_[A-Z_]+\]|error: |mandatory policy violation|Missing required|\bis "[^"]*": /.test(l) &&
+            !/^error: update failed|^error: preview failed|^error: refresh failed|^error: destroy failed/.test(l),
+    );
+    const picked =
+        useful.find((l) => /\[FK_/.test(l)) ??
+        useful.find((l) => /mandatory/.test(l)) ??
+        useful[0] ??
+        lines.find((l) => l) ??
+        "failed";
     return picked.replace(/^error:\s*/, "").slice(0, 400);
 }
 
@@ -146,7 +167,10 @@ function stackConfig(row: InventoryRow): Record<string, string> {
 const program: InlineProgram = async () => gb10Program();
 
 const summarize = (changes: Record<string, number>) =>
-    Object.entries(changes).filter(([k, n]) => k !== "same" && n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
+    Object.entries(changes)
+        .filter(([k, n]) => k !== "same" && n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ");
 
 type Outcome = Pick<StackResult, "result" | "message" | "changes"> & { task?: TaskState };
 
@@ -157,26 +181,44 @@ async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): 
         case "preview": {
             await prepareStack(ctx, stackConfig(row));
             const { changes } = await runStackCommand(ctx, "preview", policy, program);
-            return { result: "succeeded", message: summarize(changes) ? `would ${summarize(changes)}` : "no changes", changes };
+            return {
+                result: "succeeded",
+                message: summarize(changes) ? `would ${summarize(changes)}` : "no changes",
+                changes,
+            };
         }
         case "up": {
             await prepareStack(ctx, stackConfig(row));
             const { changes, outputs } = await runStackCommand(ctx, "up", policy, program);
             const uuid = outputs.abonnementUuid as string | undefined;
-            return { result: "succeeded", message: `${summarize(changes) || "no changes"}; abonnement ${uuid ?? "?"}`, changes };
+            return {
+                result: "succeeded",
+                message: `${summarize(changes) || "no changes"}; abonnement ${uuid ?? "?"}`,
+                changes,
+            };
         }
         case "refresh": {
             const { changes } = await runStackCommand(ctx, "refresh", []);
-            return { result: "succeeded", message: summarize(changes) ? `drift found: ${summarize(changes)}` : "in sync", changes };
+            return {
+                result: "succeeded",
+                message: summarize(changes) ? `drift found: ${summarize(changes)}` : "in sync",
+                changes,
+            };
         }
         case "destroy": {
             const { changes } = await runStackCommand(ctx, "destroy", []);
-            return { result: "succeeded", message: "destroyed (the subscription was ended as onDestroy says)", changes };
+            return {
+                result: "succeeded",
+                message: "destroyed (the subscription was ended as onDestroy says)",
+                changes,
+            };
         }
         case "status": {
             const uuid = (await stackOutputs(ctx)).abonnementUuid as string | undefined;
             // This stack's own credentials, from its environment (empty values count as unset).
-            const api = new HttpClassificationApi(readConnectionSettings((k) => ctx.env[envName(k)] || undefined, row.endpoint));
+            const api = new HttpClassificationApi(
+                readConnectionSettings((k) => ctx.env[envName(k)] || undefined, row.endpoint),
+            );
             const a = await checkTask(api, uuid, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
             const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
             return {
@@ -189,18 +231,40 @@ async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): 
     }
 }
 
-async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string, journal: Record<string, JournalEntry>,
-    command: string): Promise<StackResult> {
+async function runOne(
+    row: InventoryRow,
+    opts: FleetOptions,
+    projectDir: string,
+    journal: Record<string, JournalEntry>,
+    command: string,
+): Promise<StackResult> {
     const name = stackName(row);
     const started = Date.now();
     const done = (o: Outcome): StackResult => ({
-        kommunekode: row.kommunekode, navn: row.navn, stack: name, operation: opts.operation,
-        result: o.result, message: o.message, changes: o.changes, durationMs: Date.now() - started, ...(o.task ? { task: o.task } : {}),
+        kommunekode: row.kommunekode,
+        navn: row.navn,
+        stack: name,
+        operation: opts.operation,
+        result: o.result,
+        message: o.message,
+        changes: o.changes,
+        durationMs: Date.now() - started,
+        ...(o.task ? { task: o.task } : {}),
     });
     const fp = fingerprint(row);
     const last = journal[name];
-    if (opts.operation === "up" && !opts.force && last?.operation === "up" && last.result === "succeeded" && last.fingerprint === fp) {
-        return done({ result: "skipped", message: `unchanged since the last successful up (${last.at}); --force re-runs it`, changes: {} });
+    if (
+        opts.operation === "up" &&
+        !opts.force &&
+        last?.operation === "up" &&
+        last.result === "succeeded" &&
+        last.fingerprint === fp
+    ) {
+        return done({
+            result: "skipped",
+            message: `unchanged since the last successful up (${last.at}); --force re-runs it`,
+            changes: {},
+        });
     }
     const at = () => new Date().toISOString();
     let env: Record<string, string>;
@@ -209,10 +273,17 @@ async function runOne(row: InventoryRow, opts: FleetOptions, projectDir: string,
     } catch (err) {
         return done({ result: "failed", message: (err as Error).message, changes: {} });
     }
-    const ctx: CliContext = { command, cwd: projectDir, stack: name, env, onLine: (line) => opts.onEvent({ kind: "output", row, line }) };
+    const ctx: CliContext = {
+        command,
+        cwd: projectDir,
+        stack: name,
+        env,
+        onLine: (line) => opts.onEvent({ kind: "output", row, line }),
+    };
     try {
         const outcome = await perform(ctx, row, opts);
-        if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "succeeded", at: at() };
+        if (opts.operation === "up")
+            journal[name] = { fingerprint: fp, operation: "up", result: "succeeded", at: at() };
         // A refresh may have found drift, and a destroy leaves nothing: the next up must run.
         if (opts.operation === "refresh" || opts.operation === "destroy") delete journal[name];
         return done(outcome);

@@ -10,11 +10,15 @@ export function typeErrors(entry: string, tsconfig: string): string[] {
     const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig));
     const program = ts.createProgram([entry], { ...parsed.options, noEmit: true });
-    return ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, {
-        getCanonicalFileName: (f) => f,
-        getCurrentDirectory: () => path.dirname(tsconfig),
-        getNewLine: () => "\n",
-    }).trim());
+    return ts.getPreEmitDiagnostics(program).map((d) =>
+        ts
+            .formatDiagnostic(d, {
+                getCanonicalFileName: (f) => f,
+                getCurrentDirectory: () => path.dirname(tsconfig),
+                getNewLine: () => "\n",
+            })
+            .trim(),
+    );
 }
 
 /** {@link typeErrors} in a child Node.js process (this module, with this process's Node.js options). */
@@ -24,7 +28,9 @@ export function typeErrorsInChild(entry: string, tsconfig: string): Promise<stri
         let errors: string[] | undefined;
         child.on("message", (m) => (errors = m as string[]));
         child.on("error", reject);
-        child.on("exit", (code) => (errors ? resolve(errors) : reject(new Error(`the type check stopped (exit code ${code})`))));
+        child.on("exit", (code) =>
+            errors ? resolve(errors) : reject(new Error(`the type check stopped (exit code ${code})`)),
+        );
     });
 }
 

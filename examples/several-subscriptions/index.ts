@@ -27,16 +27,24 @@ for (const e of entries) {
     names.add(e.name);
 }
 
-const subscriptions = entries.map((e) => new SortimentSubscription(e.name, {
-    sortiment: e.sortiment,
-    itSystemInstans: e.itSystemInstans,
-    skemaversion: e.skemaversion ?? REQUIRED_SKEMAVERSION,
-}));
+const subscriptions = entries.map(
+    (e) =>
+        new SortimentSubscription(e.name, {
+            sortiment: e.sortiment,
+            itSystemInstans: e.itSystemInstans,
+            skemaversion: e.skemaversion ?? REQUIRED_SKEMAVERSION,
+        }),
+);
 
-export const abonnementer = Object.fromEntries(subscriptions.map((s, i) => [entries[i].name, {
-    uuid: s.abonnementUuid,
-    sortiment: s.sortimentNavn,
-    system: s.itSystemInstansNavn,
-    skemaversion: s.skemaversion,
-    levering: s.leveringStatus,
-}]));
+export const abonnementer = Object.fromEntries(
+    subscriptions.map((s, i) => [
+        entries[i].name,
+        {
+            uuid: s.abonnementUuid,
+            sortiment: s.sortimentNavn,
+            system: s.itSystemInstansNavn,
+            skemaversion: s.skemaversion,
+            levering: s.leveringStatus,
+        },
+    ]),
+);

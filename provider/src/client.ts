@@ -11,8 +11,19 @@ import { ConnectionSettings, secretsOf } from "./connection";
 import type { Livscyklus } from "./domain";
 import { errors, FkError } from "./errors";
 import {
-    Abonnement, AbonnementOpret, abonnementPageSchema, abonnementSchema, ItSystemInstans, itSystemInstansSchema,
-    Myndighed, myndighedSchema, Problem, problemSchema, Sortiment, sortimentListSchema, sortimentSchema,
+    Abonnement,
+    AbonnementOpret,
+    abonnementPageSchema,
+    abonnementSchema,
+    ItSystemInstans,
+    itSystemInstansSchema,
+    Myndighed,
+    myndighedSchema,
+    Problem,
+    problemSchema,
+    Sortiment,
+    sortimentListSchema,
+    sortimentSchema,
 } from "./wire";
 
 /** Filters of Soeg (search) on subscriptions. */
@@ -70,11 +81,25 @@ export function redact(text: string, secrets: string[]): string {
 
 /** Certificate and handshake failures: retrying cannot help, and they must never be worked around. */
 const TLS_CODES = new Set([
-    "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
-    "CERT_UNTRUSTED", "CERT_REJECTED", "CERT_SIGNATURE_FAILURE", "ERR_TLS_CERT_ALTNAME_INVALID", "EPROTO",
-    "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED", "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", "ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED",
-    "ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN", "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA", "ERR_OSSL_BAD_DECRYPT", "ERR_OSSL_EVP_BAD_DECRYPT",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "CERT_HAS_EXPIRED",
+    "CERT_NOT_YET_VALID",
+    "CERT_UNTRUSTED",
+    "CERT_REJECTED",
+    "CERT_SIGNATURE_FAILURE",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "EPROTO",
+    "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+    "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE",
+    "ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED",
+    "ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN",
+    "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA",
+    "ERR_OSSL_BAD_DECRYPT",
+    "ERR_OSSL_EVP_BAD_DECRYPT",
 ]);
 
 function tlsCode(err: unknown): string | undefined {
@@ -85,7 +110,7 @@ function tlsCode(err: unknown): string | undefined {
 
 function networkCause(err: unknown): string {
     const e = err as { code?: string; message?: string };
-    return e.code ? `${e.code}${e.message ? ` (${e.message})` : ""}` : e.message ?? String(err);
+    return e.code ? `${e.code}${e.message ? ` (${e.message})` : ""}` : (e.message ?? String(err));
 }
 
 /** Refuses, before connecting, a client certificate that is expired or not yet valid. */
@@ -98,10 +123,18 @@ function checkCertificateDates(pem: string, endpoint: string): void {
     }
     const now = Date.now();
     if (Date.parse(cert.validTo) < now) {
-        throw errors.tlsFailure("connect", endpoint, `the client certificate (${cert.subject.replace(/\n/g, ", ")}) expired on ${new Date(cert.validTo).toISOString()}; renew it`);
+        throw errors.tlsFailure(
+            "connect",
+            endpoint,
+            `the client certificate (${cert.subject.replace(/\n/g, ", ")}) expired on ${new Date(cert.validTo).toISOString()}; renew it`,
+        );
     }
     if (Date.parse(cert.validFrom) > now) {
-        throw errors.tlsFailure("connect", endpoint, `the client certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
+        throw errors.tlsFailure(
+            "connect",
+            endpoint,
+            `the client certificate is not valid before ${new Date(cert.validFrom).toISOString()}`,
+        );
     }
 }
 
@@ -119,7 +152,10 @@ export class HttpClassificationApi implements ClassificationApi {
     private readonly log: DebugLog;
     private readonly secrets: string[];
 
-    constructor(private readonly settings: ConnectionSettings, private readonly sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {
+    constructor(
+        private readonly settings: ConnectionSettings,
+        private readonly sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+    ) {
         this.secrets = secretsOf(settings);
         this.log = makeDebugLog(this.secrets);
         if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, settings.endpoint);
@@ -175,17 +211,24 @@ export class HttpClassificationApi implements ClassificationApi {
             let delay: number;
             try {
                 const res = await this.http.request({
-                    method, url, data: opts.data, params: opts.params, headers: opts.headers,
+                    method,
+                    url,
+                    data: opts.data,
+                    params: opts.params,
+                    headers: opts.headers,
                     timeout: Math.min(this.settings.timeoutMs, remaining),
                 });
-                this.log(`${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${attempt + 1})`);
+                this.log(
+                    `${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${attempt + 1})`,
+                );
                 if (!RETRYABLE_STATUS.has(res.status) || attempt === attempts - 1) return res;
                 lastCause = `HTTP ${res.status}`;
                 delay = this.backoff(attempt, res.headers["retry-after"] as string | undefined);
             } catch (err) {
                 if (err instanceof FkError) throw err;
                 const tls = tlsCode(err);
-                if (tls) throw errors.tlsFailure(operation, this.settings.endpoint, redact(networkCause(err), this.secrets));
+                if (tls)
+                    throw errors.tlsFailure(operation, this.settings.endpoint, redact(networkCause(err), this.secrets));
                 lastCause = redact(networkCause(err), this.secrets);
                 this.log(`${operation}: ${method} ${url} failed: ${lastCause} (attempt ${attempt + 1})`);
                 if (Date.now() >= deadline) throw overdue(attempt + 1, lastCause);
@@ -198,7 +241,8 @@ export class HttpClassificationApi implements ClassificationApi {
         }
         if (this.settings.clientCertificate || this.settings.pfx) {
             if (/ECONNRESET|socket hang up/.test(lastCause)) {
-                lastCause += "; the server closed the TLS connection, which is how it refuses a client certificate it does not trust or that is not registered for your municipality";
+                lastCause +=
+                    "; the server closed the TLS connection, which is how it refuses a client certificate it does not trust or that is not registered for your municipality";
             }
         }
         throw errors.unavailable(operation, attempts, lastCause);
@@ -209,8 +253,13 @@ export class HttpClassificationApi implements ClassificationApi {
      * "absent" where the operation allows it, any other status than `ok` as the matching FkError, and
      * the body validated against the contract.
      */
-    private async call<T>(operation: string, method: Method, url: string, schema: z.ZodType<T>,
-        opts: SendOptions & { ok?: number; absentOn404?: boolean } = { idempotent: true }): Promise<T | undefined> {
+    private async call<T>(
+        operation: string,
+        method: Method,
+        url: string,
+        schema: z.ZodType<T>,
+        opts: SendOptions & { ok?: number; absentOn404?: boolean } = { idempotent: true },
+    ): Promise<T | undefined> {
         const res = await this.send(operation, method, url, opts);
         if (res.status === 404 && opts.absentOn404) return undefined;
         if (res.status !== (opts.ok ?? 200)) this.fail(operation, res);
@@ -221,8 +270,10 @@ export class HttpClassificationApi implements ClassificationApi {
         const result = schema.safeParse(res.data);
         if (!result.success) {
             const issue = result.error.issues[0];
-            throw errors.malformedResponse(operation,
-                `HTTP ${res.status}, ${issue.path.join(".") || "body"}: ${issue.message}`);
+            throw errors.malformedResponse(
+                operation,
+                `HTTP ${res.status}, ${issue.path.join(".") || "body"}: ${issue.message}`,
+            );
         }
         return result.data;
     }
@@ -236,12 +287,17 @@ export class HttpClassificationApi implements ClassificationApi {
     private fail(operation: string, res: AxiosResponse): never {
         const p = this.problem(res);
         const detail = redact(
-            [p.detail ?? p.title ?? `HTTP ${res.status}`, ...(p.errors ?? []).map((e) => `${e.field}: ${e.message}`)].join("; "),
-            this.secrets);
+            [
+                p.detail ?? p.title ?? `HTTP ${res.status}`,
+                ...(p.errors ?? []).map((e) => `${e.field}: ${e.message}`),
+            ].join("; "),
+            this.secrets,
+        );
         if (res.status === 401) throw errors.unauthorized(operation, this.settings.endpoint);
         if (res.status === 403) throw errors.forbidden(operation, detail);
         if (res.status === 412) throw new FkError("FK_CONCURRENT_CHANGE", `${operation}: ${detail}`, 412);
-        if (RETRYABLE_STATUS.has(res.status)) throw errors.unavailable(operation, this.settings.maxRetries + 1, `HTTP ${res.status}: ${detail}`);
+        if (RETRYABLE_STATUS.has(res.status))
+            throw errors.unavailable(operation, this.settings.maxRetries + 1, `HTTP ${res.status}: ${detail}`);
         throw errors.rejected(operation, res.status, detail);
     }
 
@@ -259,18 +315,25 @@ export class HttpClassificationApi implements ClassificationApi {
     }
 
     async findSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]> {
-        const list = await this.call("Soeg sortiment", "GET", "/sortimenter", sortimentListSchema,
-            { params: brugervendtnoegle === undefined ? {} : { brugervendtnoegle }, idempotent: true });
+        const list = await this.call("Soeg sortiment", "GET", "/sortimenter", sortimentListSchema, {
+            params: brugervendtnoegle === undefined ? {} : { brugervendtnoegle },
+            idempotent: true,
+        });
         return list!.items;
     }
 
     getSortiment(uuid: string): Promise<Sortiment | undefined> {
-        return this.call("Laes sortiment", "GET", `/sortimenter/${uuid}`, sortimentSchema, { idempotent: true, absentOn404: true });
+        return this.call("Laes sortiment", "GET", `/sortimenter/${uuid}`, sortimentSchema, {
+            idempotent: true,
+            absentOn404: true,
+        });
     }
 
     getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined> {
-        return this.call("Laes it-systeminstans", "GET", `/it-systeminstanser/${uuid}`, itSystemInstansSchema,
-            { idempotent: true, absentOn404: true });
+        return this.call("Laes it-systeminstans", "GET", `/it-systeminstanser/${uuid}`, itSystemInstansSchema, {
+            idempotent: true,
+            absentOn404: true,
+        });
     }
 
     async searchAbonnementer(filter: AbonnementFilter): Promise<Abonnement[]> {
@@ -287,7 +350,10 @@ export class HttpClassificationApi implements ClassificationApi {
     }
 
     getAbonnement(uuid: string): Promise<Abonnement | undefined> {
-        return this.call("Laes abonnement", "GET", `/abonnementer/${uuid}`, abonnementSchema, { idempotent: true, absentOn404: true });
+        return this.call("Laes abonnement", "GET", `/abonnementer/${uuid}`, abonnementSchema, {
+            idempotent: true,
+            absentOn404: true,
+        });
     }
 
     async createAbonnement(body: AbonnementOpret): Promise<CreateOutcome> {
@@ -295,10 +361,12 @@ export class HttpClassificationApi implements ClassificationApi {
         try {
             res = await this.send("Opret abonnement", "POST", "/abonnementer", { data: body, idempotent: false });
         } catch (err) {
-            if (err instanceof FkError && (err.code === "FK_UNAVAILABLE" || err.code === "FK_TIMEOUT")) return { kind: "unknown", cause: err.message };
+            if (err instanceof FkError && (err.code === "FK_UNAVAILABLE" || err.code === "FK_TIMEOUT"))
+                return { kind: "unknown", cause: err.message };
             throw err;
         }
-        if (res.status === 201) return { kind: "created", abonnement: this.parse("Opret abonnement", abonnementSchema, res) };
+        if (res.status === 201)
+            return { kind: "created", abonnement: this.parse("Opret abonnement", abonnementSchema, res) };
         if (res.status === 409) return { kind: "conflict", existing: this.problem(res).existing };
         if (RETRYABLE_STATUS.has(res.status)) return { kind: "unknown", cause: `HTTP ${res.status}` };
         this.fail("Opret abonnement", res);
@@ -306,17 +374,28 @@ export class HttpClassificationApi implements ClassificationApi {
 
     setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined> {
         return this.call("Ret abonnement", "PATCH", `/abonnementer/${uuid}`, abonnementSchema, {
-            data: { virkning: { to } }, headers: { "If-Match": `"${version}"` }, idempotent: true, absentOn404: true,
+            data: { virkning: { to } },
+            headers: { "If-Match": `"${version}"` },
+            idempotent: true,
+            absentOn404: true,
         });
     }
 
     passivate(uuid: string): Promise<Abonnement | undefined> {
-        return this.call("Passiver abonnement", "POST", `/abonnementer/${uuid}/passiver`, abonnementSchema, { idempotent: true, absentOn404: true });
+        return this.call("Passiver abonnement", "POST", `/abonnementer/${uuid}/passiver`, abonnementSchema, {
+            idempotent: true,
+            absentOn404: true,
+        });
     }
 
     async remove(uuid: string): Promise<boolean> {
-        const removed = await this.call("Slet abonnement", "DELETE", `/abonnementer/${uuid}`, z.unknown().transform(() => true),
-            { idempotent: true, ok: 204, absentOn404: true });
+        const removed = await this.call(
+            "Slet abonnement",
+            "DELETE",
+            `/abonnementer/${uuid}`,
+            z.unknown().transform(() => true),
+            { idempotent: true, ok: 204, absentOn404: true },
+        );
         return removed ?? false;
     }
 }

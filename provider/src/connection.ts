@@ -97,19 +97,30 @@ function inlineOrFile(get: SettingSource, key: string): string | undefined {
     try {
         return fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw errors.invalidConnection(`fk:${key}File`, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, file);
+        throw errors.invalidConnection(
+            `fk:${key}File`,
+            `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
+            file,
+        );
     }
 }
 
 function readEndpoint(get: SettingSource, endpointOfResource: string | undefined): string {
     const endpoint = endpointOfResource ?? get("endpoint");
     if (endpoint === undefined) {
-        throw errors.invalidConnection("fk:endpoint",
-            "is not set; run `pulumi config set fk:endpoint https://...` or set FK_KLASSIFIKATION_ENDPOINT");
+        throw errors.invalidConnection(
+            "fk:endpoint",
+            "is not set; run `pulumi config set fk:endpoint https://...` or set FK_KLASSIFIKATION_ENDPOINT",
+        );
     }
     const bad = endpointProblem(endpoint);
     if (bad?.insecure) throw errors.insecureEndpoint(endpoint);
-    if (bad) throw errors.invalidConnection("fk:endpoint", bad.problem, /credentials/.test(bad.problem) ? undefined : endpoint);
+    if (bad)
+        throw errors.invalidConnection(
+            "fk:endpoint",
+            bad.problem,
+            /credentials/.test(bad.problem) ? undefined : endpoint,
+        );
     return endpoint.replace(/\/+$/, "");
 }
 
@@ -124,24 +135,38 @@ function readPfx(get: SettingSource): Buffer | undefined {
     try {
         return fs.readFileSync(pfxFile);
     } catch (err) {
-        throw errors.invalidConnection("fk:pfxFile", `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`, pfxFile);
+        throw errors.invalidConnection(
+            "fk:pfxFile",
+            `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
+            pfxFile,
+        );
     }
 }
 
 /** The client certificate and key (PEM), or a PKCS#12 bundle: one of the two, complete. */
-function readClientCertificate(get: SettingSource): Pick<ConnectionSettings, "clientCertificate" | "clientKey" | "pfx"> {
+function readClientCertificate(
+    get: SettingSource,
+): Pick<ConnectionSettings, "clientCertificate" | "clientKey" | "pfx"> {
     const clientCertificate = inlineOrFile(get, "clientCertificate");
     const clientKey = inlineOrFile(get, "clientKey");
     const pfx = readPfx(get);
     if (Boolean(clientCertificate) !== Boolean(clientKey)) {
-        throw errors.invalidConnection(clientCertificate ? "fk:clientKey" : "fk:clientCertificate",
-            "is missing; a client certificate needs both fk:clientCertificate and fk:clientKey (or use fk:pfx)");
+        throw errors.invalidConnection(
+            clientCertificate ? "fk:clientKey" : "fk:clientCertificate",
+            "is missing; a client certificate needs both fk:clientCertificate and fk:clientKey (or use fk:pfx)",
+        );
     }
     if (pfx && clientCertificate) {
-        throw errors.invalidConnection("fk:pfx", "cannot be combined with fk:clientCertificate/fk:clientKey; choose one");
+        throw errors.invalidConnection(
+            "fk:pfx",
+            "cannot be combined with fk:clientCertificate/fk:clientKey; choose one",
+        );
     }
     if (clientCertificate && !/-----BEGIN CERTIFICATE-----/.test(clientCertificate)) {
-        throw errors.invalidConnection("fk:clientCertificate", "is not a PEM certificate (-----BEGIN CERTIFICATE-----)");
+        throw errors.invalidConnection(
+            "fk:clientCertificate",
+            "is not a PEM certificate (-----BEGIN CERTIFICATE-----)",
+        );
     }
     if (clientKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(clientKey)) {
         throw errors.invalidConnection("fk:clientKey", "is not a PEM private key");
@@ -155,8 +180,10 @@ function readToken(get: SettingSource, hasCertificate: boolean): string | undefi
         throw errors.invalidConnection("fk:token", "contains white space; paste the token alone");
     }
     if (!token && !hasCertificate) {
-        throw errors.invalidConnection("fk:token",
-            "is not set and no client certificate is configured; set fk:token (as a secret) or fk:clientCertificate/fk:clientKey or fk:pfx");
+        throw errors.invalidConnection(
+            "fk:token",
+            "is not set and no client certificate is configured; set fk:token (as a secret) or fk:clientCertificate/fk:clientKey or fk:pfx",
+        );
     }
     return token?.trim();
 }

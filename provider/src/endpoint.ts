@@ -19,11 +19,15 @@ export function endpointProblem(endpoint: string): { insecure: boolean; problem:
     } catch {
         return { insecure: false, problem: "is not a URL; expected e.g. https://klassifikation.example.dk" };
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return { insecure: false, problem: "must be an https:// URL" };
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+        return { insecure: false, problem: "must be an https:// URL" };
     if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-        return { insecure: true, problem: "uses plain HTTP; use https:// (plain HTTP is allowed only to loopback addresses)" };
+        return {
+            insecure: true,
+            problem: "uses plain HTTP; use https:// (plain HTTP is allowed only to loopback addresses)",
+        };
     }
-    if (url.username || url.password) return { insecure: false, problem: "must not contain credentials; use fk:token or a client certificate" };
+    if (url.username || url.password)
+        return { insecure: false, problem: "must not contain credentials; use fk:token or a client certificate" };
     return undefined;
 }
-

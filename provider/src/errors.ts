@@ -40,87 +40,125 @@ export class FkError extends Error {
 export const errors = {
     /** A connection setting is invalid; never shows the value when it is a secret. */
     invalidConnection: (setting: string, problem: string, value?: unknown) =>
-        new FkError("FK_INVALID_CONNECTION",
-            `connection setting ${setting} ${value === undefined ? "" : `is ${show(value)}: `}${problem}`),
+        new FkError(
+            "FK_INVALID_CONNECTION",
+            `connection setting ${setting} ${value === undefined ? "" : `is ${show(value)}: `}${problem}`,
+        ),
 
     insecureEndpoint: (endpoint: string) =>
-        new FkError("FK_INSECURE_ENDPOINT",
+        new FkError(
+            "FK_INSECURE_ENDPOINT",
             `endpoint ${show(endpoint)} uses plain HTTP; the classification API must be reached over HTTPS ` +
-            "(plain HTTP is allowed only to loopback addresses such as 127.0.0.1 or localhost). " +
-            "Set fk:endpoint to an https:// URL"),
+                "(plain HTTP is allowed only to loopback addresses such as 127.0.0.1 or localhost). " +
+                "Set fk:endpoint to an https:// URL",
+        ),
 
     unauthorized: (operation: string, endpoint: string) =>
-        new FkError("FK_UNAUTHORIZED",
+        new FkError(
+            "FK_UNAUTHORIZED",
             `the classification API at ${endpoint} refused the credentials (401) during ${operation}. ` +
-            "Check fk:token (pulumi config set --secret fk:token ...) or the client certificate settings; " +
-            "they must be registered for your municipality", 401),
+                "Check fk:token (pulumi config set --secret fk:token ...) or the client certificate settings; " +
+                "they must be registered for your municipality",
+            401,
+        ),
 
     forbidden: (operation: string, detail: string) =>
-        new FkError("FK_FORBIDDEN", `the classification API refused ${operation} (403): ${detail}. ` +
-            "Your municipality's credentials lack the role needed (for subscriptions: abonner)", 403),
+        new FkError(
+            "FK_FORBIDDEN",
+            `the classification API refused ${operation} (403): ${detail}. ` +
+                "Your municipality's credentials lack the role needed (for subscriptions: abonner)",
+            403,
+        ),
 
     unknownSortiment: (sortiment: string, known: string[]) =>
-        new FkError("FK_UNKNOWN_SORTIMENT",
+        new FkError(
+            "FK_UNKNOWN_SORTIMENT",
             `sortiment ${show(sortiment)} does not exist in the classification system; ` +
-            (known.length ? `known sortimenter include ${known.map((k) => show(k)).join(", ")}` : "give its brugervendtnoegle or uuid")),
+                (known.length
+                    ? `known sortimenter include ${known.map((k) => show(k)).join(", ")}`
+                    : "give its brugervendtnoegle or uuid"),
+        ),
 
     unsupportedSkemaversion: (skemaversion: string, sortiment: string, supported: string[]) =>
-        new FkError("FK_UNSUPPORTED_SKEMAVERSION",
-            `skemaversion ${show(skemaversion)} is not offered by sortiment ${sortiment}; it supports ${supported.join(", ")}`),
+        new FkError(
+            "FK_UNSUPPORTED_SKEMAVERSION",
+            `skemaversion ${show(skemaversion)} is not offered by sortiment ${sortiment}; it supports ${supported.join(", ")}`,
+        ),
 
     unknownItSystem: (uuid: string) =>
-        new FkError("FK_UNKNOWN_IT_SYSTEM",
+        new FkError(
+            "FK_UNKNOWN_IT_SYSTEM",
             `itSystemInstans ${show(uuid)} is not a registered it-systeminstans; check the uuid in the classification system ` +
-            `(for KMD Opus Debitor it is ${KMD_OPUS_DEBITOR})`),
+                `(for KMD Opus Debitor it is ${KMD_OPUS_DEBITOR})`,
+        ),
 
-    conflictingSubscription: (existing: { uuid: string; skemaversion: string; from: string; to: string | null }, wanted: string) =>
-        new FkError("FK_CONFLICT",
+    conflictingSubscription: (
+        existing: { uuid: string; skemaversion: string; from: string; to: string | null },
+        wanted: string,
+    ) =>
+        new FkError(
+            "FK_CONFLICT",
             `an active subscription ${existing.uuid} already exists for this sortiment and it-systeminstans ` +
-            `(skemaversion ${existing.skemaversion}, validFrom ${existing.from}, validTo ${existing.to ?? "(empty)"}), ` +
-            `but the program asks for ${wanted}. To bring it under management, declare it with exactly these values ` +
-            "(the next pulumi up adopts it), then change them in the program; or end it in the classification system first", 409),
+                `(skemaversion ${existing.skemaversion}, validFrom ${existing.from}, validTo ${existing.to ?? "(empty)"}), ` +
+                `but the program asks for ${wanted}. To bring it under management, declare it with exactly these values ` +
+                "(the next pulumi up adopts it), then change them in the program; or end it in the classification system first",
+            409,
+        ),
 
     concurrentChange: (uuid: string) =>
-        new FkError("FK_CONCURRENT_CHANGE",
+        new FkError(
+            "FK_CONCURRENT_CHANGE",
             `subscription ${uuid} was changed by someone else since Pulumi last read it (412). ` +
-            "Run `pulumi refresh` to see its current state, then `pulumi up` again", 412),
+                "Run `pulumi refresh` to see its current state, then `pulumi up` again",
+            412,
+        ),
 
     rejected: (operation: string, status: number, detail: string) =>
         new FkError("FK_REJECTED", `the classification API rejected ${operation} (${status}): ${detail}`, status),
 
     unavailable: (operation: string, attempts: number, cause: string) =>
-        new FkError("FK_UNAVAILABLE",
+        new FkError(
+            "FK_UNAVAILABLE",
             `the classification API did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
-            "Nothing was left half-done: run pulumi up again when it is reachable"),
+                "Nothing was left half-done: run pulumi up again when it is reachable",
+        ),
 
     /** One API operation, retries included, did not finish within fk:deadlineMs. */
     deadlineExceeded: (operation: string, endpoint: string, deadlineMs: number, attempts: number, cause: string) =>
-        new FkError("FK_TIMEOUT",
+        new FkError(
+            "FK_TIMEOUT",
             `the classification API at ${endpoint} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
-            `(${attempts} attempt(s); last: ${cause || "no answer"}). Nothing was left half-done. ` +
-            "Check that fk:endpoint is the classification API and that it is up; if it is only slow, raise fk:deadlineMs " +
-            "(pulumi config set fk:deadlineMs 120000)"),
+                `(${attempts} attempt(s); last: ${cause || "no answer"}). Nothing was left half-done. ` +
+                "Check that fk:endpoint is the classification API and that it is up; if it is only slow, raise fk:deadlineMs " +
+                "(pulumi config set fk:deadlineMs 120000)",
+        ),
 
     /**
      * The credentials act for another municipality than the one the subscription belongs to. Raised
      * before any write.
      */
     wrongMunicipality: (operation: string, endpoint: string, expected: string, actual: string) =>
-        new FkError("FK_WRONG_MUNICIPALITY",
+        new FkError(
+            "FK_WRONG_MUNICIPALITY",
             `refusing ${operation}: this stack's subscription belongs to ${describeKommune(expected)}, but the credentials ` +
-            `for ${endpoint} act for ${describeKommune(actual)}. Nothing was sent. Configure ${describeKommune(expected)}'s own ` +
-            "token or certificate for this stack (printf '%s' \"$TOKEN\" | pulumi config set --secret fk:token), " +
-            `or, if the stack is really for ${describeKommune(actual)}, set kommune:kode to ${actual}`),
+                `for ${endpoint} act for ${describeKommune(actual)}. Nothing was sent. Configure ${describeKommune(expected)}'s own ` +
+                "token or certificate for this stack (printf '%s' \"$TOKEN\" | pulumi config set --secret fk:token), " +
+                `or, if the stack is really for ${describeKommune(actual)}, set kommune:kode to ${actual}`,
+        ),
 
     /** TLS failed: never retried, never downgraded. */
     tlsFailure: (operation: string, endpoint: string, cause: string) =>
-        new FkError("FK_TLS",
+        new FkError(
+            "FK_TLS",
             `TLS with ${endpoint} failed during ${operation}: ${cause}. The connection was refused, nothing was sent. ` +
-            "Check that fk:caBundle(File) trusts the endpoint's certificate and that the client certificate " +
-            "(fk:clientCertificate/fk:clientKey or fk:pfx) is valid, unexpired and registered for your municipality"),
+                "Check that fk:caBundle(File) trusts the endpoint's certificate and that the client certificate " +
+                "(fk:clientCertificate/fk:clientKey or fk:pfx) is valid, unexpired and registered for your municipality",
+        ),
 
     malformedResponse: (operation: string, problem: string) =>
-        new FkError("FK_MALFORMED_RESPONSE",
+        new FkError(
+            "FK_MALFORMED_RESPONSE",
             `the classification API answered ${operation} with a response that does not match the contract: ${problem}. ` +
-            "Nothing was recorded from it; check fk:endpoint points at the classification API"),
+                "Nothing was recorded from it; check fk:endpoint points at the classification API",
+        ),
 };

@@ -4,7 +4,12 @@ import { z } from "zod";
 import { danishToday, isCalendarDate } from "./dates";
 import { endpointProblem } from "./endpoint";
 import {
-    ANY_CASE_UUID_PATTERN, DESTROY_BEHAVIOURS, DestroyBehaviour, KMD_OPUS_DEBITOR, SKEMAVERSION_PATTERN, UNKNOWN_VALUE,
+    ANY_CASE_UUID_PATTERN,
+    DESTROY_BEHAVIOURS,
+    DestroyBehaviour,
+    KMD_OPUS_DEBITOR,
+    SKEMAVERSION_PATTERN,
+    UNKNOWN_VALUE,
 } from "./domain";
 import { isKommunekode, KOMMUNEKODE_RULE } from "./kommuner";
 import { showValue as show } from "./text";
@@ -38,26 +43,39 @@ const text = (what: string) => z.string({ error: `must be a string (${what})` })
 
 /** Each input's rule, with the message that says what is allowed. */
 const rules: Record<string, z.ZodType> = {
-    sortiment: text("a sortiment's brugervendtnoegle such as \"Borgerblikket\", or its uuid")
+    sortiment: text('a sortiment\'s brugervendtnoegle such as "Borgerblikket", or its uuid')
         .trim()
-        .min(1, "must not be empty; give a brugervendtnoegle such as \"Borgerblikket\" or a uuid")
+        .min(1, 'must not be empty; give a brugervendtnoegle such as "Borgerblikket" or a uuid')
         .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
         .refine((s) => !/[\u0000-\u001f<>{}\\]/.test(s), "must not contain control characters or <>{}\\"),
-    itSystemInstans: text("the it-systeminstans uuid").refine((s) => ANY_CASE_UUID_PATTERN.test(s),
-        `must be a uuid such as ${KMD_OPUS_DEBITOR} (KMD Opus Debitor)`),
-    skemaversion: text("e.g. \"1.3\"").refine((s) => SKEMAVERSION_PATTERN.test(s),
-        "must be a schema version written major.minor, e.g. \"1.3\" (task GB1.0 requires 1.3)"),
-    kommunekode: text("a kommunekode such as \"0101\"").refine(isKommunekode, KOMMUNEKODE_RULE),
-    validFrom: text("a date YYYY-MM-DD").refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig fra)").optional(),
-    validTo: text("a date YYYY-MM-DD").refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig til), or left out").optional(),
-    onDestroy: z.enum(DESTROY_BEHAVIOURS as [DestroyBehaviour, ...DestroyBehaviour[]], {
-        error: `must be one of ${DESTROY_BEHAVIOURS.map((b) => `"${b}"`).join(", ")}`,
-    }).optional(),
+    itSystemInstans: text("the it-systeminstans uuid").refine(
+        (s) => ANY_CASE_UUID_PATTERN.test(s),
+        `must be a uuid such as ${KMD_OPUS_DEBITOR} (KMD Opus Debitor)`,
+    ),
+    skemaversion: text('e.g. "1.3"').refine(
+        (s) => SKEMAVERSION_PATTERN.test(s),
+        'must be a schema version written major.minor, e.g. "1.3" (task GB1.0 requires 1.3)',
+    ),
+    kommunekode: text('a kommunekode such as "0101"').refine(isKommunekode, KOMMUNEKODE_RULE),
+    validFrom: text("a date YYYY-MM-DD")
+        .refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig fra)")
+        .optional(),
+    validTo: text("a date YYYY-MM-DD")
+        .refine(isCalendarDate, "must be a real date written YYYY-MM-DD (Gyldig til), or left out")
+        .optional(),
+    onDestroy: z
+        .enum(DESTROY_BEHAVIOURS as [DestroyBehaviour, ...DestroyBehaviour[]], {
+            error: `must be one of ${DESTROY_BEHAVIOURS.map((b) => `"${b}"`).join(", ")}`,
+        })
+        .optional(),
     managedBy: z.string().max(400).optional(),
-    endpoint: text("the classification API's URL").max(2000, "must be at most 2000 characters").superRefine((s, ctx) => {
-        const bad = endpointProblem(s);
-        if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
-    }).optional(),
+    endpoint: text("the classification API's URL")
+        .max(2000, "must be at most 2000 characters")
+        .superRefine((s, ctx) => {
+            const bad = endpointProblem(s);
+            if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
+        })
+        .optional(),
 };
 
 /** Inputs the provider sets itself; never offered to users. */
@@ -68,7 +86,8 @@ const REQUIRED = new Set(["sortiment", "itSystemInstans", "skemaversion", "kommu
 
 /** What a missing required input needs, beyond "is required". */
 const MISSING: Record<string, string> = {
-    kommunekode: "is required: the municipality the subscription belongs to. The root program takes it from the stack " +
+    kommunekode:
+        "is required: the municipality the subscription belongs to. The root program takes it from the stack " +
         "config (pulumi config set kommune:kode 0101); a program of your own passes kommunekode or sets kommune:kode",
 };
 
@@ -76,12 +95,18 @@ const MISSING: Record<string, string> = {
  * Validates and normalises news. `olds` are the previous inputs (empty on create): a defaulted
  * validFrom keeps its first value, so a later `pulumi up` on another day shows no change.
  */
-export function checkInputs(olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+export function checkInputs(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const out: Record<string, unknown> = { ...news };
     for (const key of Object.keys(news)) {
         if (!(key in rules) && !INTERNAL.has(key)) {
-            failures.push({ property: key.slice(0, 80), reason: `${key.length > 80 ? `${key.slice(0, 80)}…` : key} is not an input of SortimentSubscription; allowed: ${USER_INPUTS.join(", ")}` });
+            failures.push({
+                property: key.slice(0, 80),
+                reason: `${key.length > 80 ? `${key.slice(0, 80)}…` : key} is not an input of SortimentSubscription; allowed: ${USER_INPUTS.join(", ")}`,
+            });
         }
     }
     for (const [key, rule] of Object.entries(rules)) {
@@ -93,16 +118,28 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
         }
         const parsed = rule.safeParse(value);
         if (!parsed.success) {
-            const message = value === undefined || value === null ? (MISSING[key] ?? "is required") : parsed.error.issues[0].message;
+            const message =
+                value === undefined || value === null
+                    ? (MISSING[key] ?? "is required")
+                    : parsed.error.issues[0].message;
             // An endpoint may carry user:password; never echo it.
-            const shown = key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
-            failures.push({ property: key, reason: value === undefined || value === null ? `${key} ${message}` : `${key} is ${show(shown)}: ${message}` });
+            const shown =
+                key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
+            failures.push({
+                property: key,
+                reason:
+                    value === undefined || value === null
+                        ? `${key} ${message}`
+                        : `${key} is ${show(shown)}: ${message}`,
+            });
         } else {
             out[key] = parsed.data;
         }
     }
-    if (typeof out.itSystemInstans === "string" && out.itSystemInstans !== UNKNOWN_VALUE) out.itSystemInstans = out.itSystemInstans.toLowerCase();
-    if (typeof out.sortiment === "string" && ANY_CASE_UUID_PATTERN.test(out.sortiment)) out.sortiment = out.sortiment.toLowerCase();
+    if (typeof out.itSystemInstans === "string" && out.itSystemInstans !== UNKNOWN_VALUE)
+        out.itSystemInstans = out.itSystemInstans.toLowerCase();
+    if (typeof out.sortiment === "string" && ANY_CASE_UUID_PATTERN.test(out.sortiment))
+        out.sortiment = out.sortiment.toLowerCase();
     out.onDestroy ??= "endDate";
 
     if (out.validFrom === undefined) {
@@ -113,9 +150,19 @@ export function checkInputs(olds: Record<string, unknown>, news: Record<string, 
         out.validFromDefaulted = false;
     }
     const { validFrom, validTo } = out;
-    if (typeof validFrom === "string" && typeof validTo === "string" && validFrom !== UNKNOWN_VALUE && validTo !== UNKNOWN_VALUE
-        && isCalendarDate(validFrom) && isCalendarDate(validTo) && validTo < validFrom) {
-        failures.push({ property: "validTo", reason: `validTo is "${validTo}": must not be before validFrom "${validFrom}"` });
+    if (
+        typeof validFrom === "string" &&
+        typeof validTo === "string" &&
+        validFrom !== UNKNOWN_VALUE &&
+        validTo !== UNKNOWN_VALUE &&
+        isCalendarDate(validFrom) &&
+        isCalendarDate(validTo) &&
+        validTo < validFrom
+    ) {
+        failures.push({
+            property: "validTo",
+            reason: `validTo is "${validTo}": must not be before validFrom "${validFrom}"`,
+        });
     }
     return { inputs: out, failures };
 }

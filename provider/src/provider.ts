@@ -84,11 +84,21 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
      * Refuses, before anything is written, credentials that act for another municipality than the one
      * the subscription belongs to (Laes myndighed, asked once per endpoint and process).
      */
-    private async mustActFor(api: ClassificationApi, kommunekode: string | undefined, operation: string, endpoint: string | undefined): Promise<void> {
+    private async mustActFor(
+        api: ClassificationApi,
+        kommunekode: string | undefined,
+        operation: string,
+        endpoint: string | undefined,
+    ): Promise<void> {
         if (kommunekode === undefined || isUnknown(kommunekode)) return;
         const myndighed = await api.getMyndighed();
         if (myndighed.kommunekode !== kommunekode) {
-            throw errors.wrongMunicipality(operation, endpoint ?? "the configured endpoint (fk:endpoint)", kommunekode, myndighed.kommunekode);
+            throw errors.wrongMunicipality(
+                operation,
+                endpoint ?? "the configured endpoint (fk:endpoint)",
+                kommunekode,
+                myndighed.kommunekode,
+            );
         }
     }
 
@@ -99,8 +109,11 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     async diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
         const replaces: string[] = [];
         const changed: string[] = [];
-        const sameSortiment = isUnknown(news.sortiment) ? false
-            : news.sortiment === olds.sortiment || news.sortiment === olds.sortimentUuid || news.sortiment === olds.sortimentNavn;
+        const sameSortiment = isUnknown(news.sortiment)
+            ? false
+            : news.sortiment === olds.sortiment ||
+              news.sortiment === olds.sortimentUuid ||
+              news.sortiment === olds.sortimentNavn;
         if (!sameSortiment) replaces.push("sortiment");
         if (news.itSystemInstans !== olds.itSystemInstans) replaces.push("itSystemInstans");
         if (news.skemaversion !== olds.skemaversion) replaces.push("skemaversion");
@@ -117,7 +130,10 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         // there would adopt and then end the very same subscription. If it is another system, the next
         // refresh finds the subscription gone and `up` creates it there.
         if ((news.endpoint ?? null) !== (olds.endpoint ?? null)) changed.push("endpoint");
-        const keyUnchanged = !replaces.includes("sortiment") && !replaces.includes("itSystemInstans") && !replaces.includes("kommunekode");
+        const keyUnchanged =
+            !replaces.includes("sortiment") &&
+            !replaces.includes("itSystemInstans") &&
+            !replaces.includes("kommunekode");
         return {
             changes: replaces.length + changed.length > 0,
             replaces,
@@ -130,15 +146,29 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     private async resolveSortiment(api: ClassificationApi, ref: string): Promise<Sortiment> {
         if (UUID_PATTERN.test(ref)) {
             const s = await api.getSortiment(ref);
-            if (!s) throw errors.unknownSortiment(ref, (await api.findSortimenter()).map((x) => x.brugervendtnoegle));
+            if (!s)
+                throw errors.unknownSortiment(
+                    ref,
+                    (await api.findSortimenter()).map((x) => x.brugervendtnoegle),
+                );
             return s;
         }
         const found = await api.findSortimenter(ref);
-        if (found.length !== 1) throw errors.unknownSortiment(ref, (await api.findSortimenter()).map((x) => x.brugervendtnoegle));
+        if (found.length !== 1)
+            throw errors.unknownSortiment(
+                ref,
+                (await api.findSortimenter()).map((x) => x.brugervendtnoegle),
+            );
         return found[0];
     }
 
-    private outputs(inputs: CheckedInputs, a: Abonnement, sortiment: { uuid: string; brugervendtnoegle: string }, systemName: string, adopted: boolean): SubscriptionOutputs {
+    private outputs(
+        inputs: CheckedInputs,
+        a: Abonnement,
+        sortiment: { uuid: string; brugervendtnoegle: string },
+        systemName: string,
+        adopted: boolean,
+    ): SubscriptionOutputs {
         const out: SubscriptionOutputs = {
             ...inputs,
             skemaversion: a.skemaversion,
@@ -168,11 +198,19 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         await this.mustActFor(api, inputs.kommunekode, "Opret abonnement", inputs.endpoint);
         const sortiment = await this.resolveSortiment(api, inputs.sortiment);
         if (!sortiment.skemaversioner.includes(inputs.skemaversion)) {
-            throw errors.unsupportedSkemaversion(inputs.skemaversion, sortiment.brugervendtnoegle, sortiment.skemaversioner);
+            throw errors.unsupportedSkemaversion(
+                inputs.skemaversion,
+                sortiment.brugervendtnoegle,
+                sortiment.skemaversioner,
+            );
         }
         const system = await api.getItSystemInstans(inputs.itSystemInstans);
         if (!system) throw errors.unknownItSystem(inputs.itSystemInstans);
-        const key: AbonnementFilter = { sortiment: sortiment.uuid, itSystemInstans: inputs.itSystemInstans, aktiv: true };
+        const key: AbonnementFilter = {
+            sortiment: sortiment.uuid,
+            itSystemInstans: inputs.itSystemInstans,
+            aktiv: true,
+        };
         const wanted = { skemaversion: inputs.skemaversion, from: inputs.validFrom, to: inputs.validTo ?? null };
         const note = `managed by pulumi: ${inputs.managedBy}`;
 
@@ -182,13 +220,18 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
             const existing = await api.searchAbonnementer(key);
             if (existing.length > 0) {
-                const match = existing.find((a) => a.skemaversion === wanted.skemaversion && a.virkning.to === wanted.to
-                    && (a.virkning.from === wanted.from || (inputs.validFromDefaulted && a.note === note)));
+                const match = existing.find(
+                    (a) =>
+                        a.skemaversion === wanted.skemaversion &&
+                        a.virkning.to === wanted.to &&
+                        (a.virkning.from === wanted.from || (inputs.validFromDefaulted && a.note === note)),
+                );
                 if (!match) {
                     const e = existing[0];
                     throw errors.conflictingSubscription(
                         { uuid: e.uuid, skemaversion: e.skemaversion, from: e.virkning.from, to: e.virkning.to },
-                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`);
+                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`,
+                    );
                 }
                 const adopted = match.note !== note;
                 return { id: match.uuid, outs: this.outputs(inputs, match, sortiment, system.navn, adopted) };
@@ -201,18 +244,30 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                 note,
             });
             if (outcome.kind === "created") {
-                return { id: outcome.abonnement.uuid, outs: this.outputs(inputs, outcome.abonnement, sortiment, system.navn, false) };
+                return {
+                    id: outcome.abonnement.uuid,
+                    outs: this.outputs(inputs, outcome.abonnement, sortiment, system.navn, false),
+                };
             }
             // conflict: someone created one in between (or a subscription overlaps in time); unknown:
             // the outcome is not known. Either way the next look-up decides.
-            lastCause = outcome.kind === "conflict" ? `409 conflict with ${outcome.existing ?? "an existing subscription"}` : outcome.cause;
+            lastCause =
+                outcome.kind === "conflict"
+                    ? `409 conflict with ${outcome.existing ?? "an existing subscription"}`
+                    : outcome.cause;
             if (outcome.kind === "conflict" && outcome.existing) {
                 const other = await api.getAbonnement(outcome.existing);
                 if (other && !(await api.searchAbonnementer(key)).some((a) => a.uuid === other.uuid)) {
                     // It overlaps in time but is not active today (e.g. it starts later): report it as is.
                     throw errors.conflictingSubscription(
-                        { uuid: other.uuid, skemaversion: other.skemaversion, from: other.virkning.from, to: other.virkning.to },
-                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`);
+                        {
+                            uuid: other.uuid,
+                            skemaversion: other.skemaversion,
+                            from: other.virkning.from,
+                            to: other.virkning.to,
+                        },
+                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`,
+                    );
                 }
             }
             await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000)));
@@ -228,7 +283,10 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         const a = await api.getAbonnement(id);
         if (!a) return { id: "", props: {} };
         const system = await api.getItSystemInstans(a.itSystemInstans);
-        const sortiment = (await api.getSortiment(a.sortiment)) ?? { uuid: a.sortiment, brugervendtnoegle: props.sortimentNavn ?? a.sortiment };
+        const sortiment = (await api.getSortiment(a.sortiment)) ?? {
+            uuid: a.sortiment,
+            brugervendtnoegle: props.sortimentNavn ?? a.sortiment,
+        };
         const inputs: CheckedInputs = {
             sortiment: props.sortiment ?? sortiment.brugervendtnoegle,
             itSystemInstans: a.itSystemInstans,
@@ -240,7 +298,16 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             managedBy: props.managedBy ?? "",
             ...(props.endpoint ? { endpoint: props.endpoint } : {}),
         };
-        return { id, props: this.outputs(inputs, a, sortiment, system?.navn ?? props.itSystemInstansNavn ?? "", props.adopted ?? false) };
+        return {
+            id,
+            props: this.outputs(
+                inputs,
+                a,
+                sortiment,
+                system?.navn ?? props.itSystemInstansNavn ?? "",
+                props.adopted ?? false,
+            ),
+        };
     }
 
     async update(id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
@@ -248,8 +315,11 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         await this.mustActFor(api, olds.kommunekode, "Ret abonnement", news.endpoint ?? olds.endpoint);
         let current = await api.getAbonnement(id);
         if (!current) {
-            throw errors.rejected("Ret abonnement", 404,
-                `subscription ${id} no longer exists; run \`pulumi refresh\` and then \`pulumi up\` to create it again`);
+            throw errors.rejected(
+                "Ret abonnement",
+                404,
+                `subscription ${id} no longer exists; run \`pulumi refresh\` and then \`pulumi up\` to create it again`,
+            );
         }
         if (current.version !== olds.version) throw errors.concurrentChange(id);
         const to = news.validTo ?? null;
@@ -262,12 +332,21 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                 // A retried Ret whose first attempt went through answers 412: accept it if the state is what we asked for.
                 if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
                 const now = await api.getAbonnement(id);
-                if (!now || now.virkning.to !== to || now.version !== current.version + 1) throw errors.concurrentChange(id);
+                if (!now || now.virkning.to !== to || now.version !== current.version + 1)
+                    throw errors.concurrentChange(id);
                 current = now;
             }
         }
         const sortiment = { uuid: olds.sortimentUuid, brugervendtnoegle: olds.sortimentNavn };
-        return { outs: this.outputs({ ...news, validFrom: olds.validFrom }, current, sortiment, olds.itSystemInstansNavn, olds.adopted ?? false) };
+        return {
+            outs: this.outputs(
+                { ...news, validFrom: olds.validFrom },
+                current,
+                sortiment,
+                olds.itSystemInstansNavn,
+                olds.adopted ?? false,
+            ),
+        };
     }
 
     async delete(id: string, props: SubscriptionOutputs): Promise<void> {
@@ -294,7 +373,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         } catch (err) {
             if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
             const now = await api.getAbonnement(id);
-            if (now && now.livscyklus !== "Passiv" && (now.virkning.to === null || now.virkning.to > to)) throw errors.concurrentChange(id);
+            if (now && now.livscyklus !== "Passiv" && (now.virkning.to === null || now.virkning.to > to))
+                throw errors.concurrentChange(id);
         }
     }
 }
@@ -309,10 +389,11 @@ export function handler(): dynamic.ResourceProvider {
         const p = new SortimentSubscriptionProvider();
         instance = {
             configure: (req) => reported(() => p.configure(req)),
-            check: (olds, news) => reported(async () => {
-                const result = await p.check(olds, news);
-                return { ...result, failures: forEngine(result.failures, news) };
-            }),
+            check: (olds, news) =>
+                reported(async () => {
+                    const result = await p.check(olds, news);
+                    return { ...result, failures: forEngine(result.failures, news) };
+                }),
             diff: (id, olds, news) => reported(() => p.diff(id, olds, news)),
             create: (inputs) => reported(() => p.create(inputs)),
             read: (id, props) => reported(() => p.read(id, props)),

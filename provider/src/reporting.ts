@@ -43,7 +43,10 @@ export async function reported<T>(operation: () => Promise<T>): Promise<T> {
  * input), the property is left out, so the engine prints only the reason, which names the input and
  * shows its value cut to a readable length.
  */
-export function forEngine(failures: CheckFailure[] | undefined, news: Record<string, unknown>): CheckFailure[] | undefined {
+export function forEngine(
+    failures: CheckFailure[] | undefined,
+    news: Record<string, unknown>,
+): CheckFailure[] | undefined {
     return failures?.map((f) => {
         let shown: string;
         try {

@@ -3,8 +3,19 @@
 // That keeps the serialized provider small, keeps zod and axios out of the closure serializer, and
 // lets delete/refresh of old resources run current code.
 import * as pulumi from "@pulumi/pulumi";
-import { BORGERBLIKKET, DestroyBehaviour, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION, RESOURCE_MODULE, RESOURCE_TYPE } from "./domain";
+import {
+    BORGERBLIKKET,
+    DestroyBehaviour,
+    KMD_OPUS_DEBITOR,
+    REQUIRED_SKEMAVERSION,
+    RESOURCE_MODULE,
+    RESOURCE_TYPE,
+} from "./domain";
 
+// The shim's text is in every stack's state: Prettier and the lint leave it exactly as it is
+// (test/provider/serialization.test.ts pins its hash).
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return */
+// prettier-ignore
 const shim: pulumi.dynamic.ResourceProvider = {
     configure: (req) => require("@fk-iac/klassifikation/runtime").handler().configure(req),
     check: (olds, news) => require("@fk-iac/klassifikation/runtime").handler().check(olds, news),
@@ -14,6 +25,7 @@ const shim: pulumi.dynamic.ResourceProvider = {
     update: (id, olds, news) => require("@fk-iac/klassifikation/runtime").handler().update(id, olds, news),
     delete: (id, props) => require("@fk-iac/klassifikation/runtime").handler().delete(id, props),
 };
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return */
 
 /**
  * Inputs of a {@link SortimentSubscription}. The Danish UI fields of FK Klassifikation map to them as:
@@ -110,27 +122,36 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
-        super(shim, name, {
-            ...args,
-            // Every output needs its key present, even when the input is left out.
-            validFrom: args.validFrom,
-            validTo: args.validTo,
-            onDestroy: args.onDestroy,
-            kommunekode: args.kommunekode ?? new pulumi.Config("kommune").get("kode"),
-            endpoint: args.endpoint ?? (new pulumi.Config("fk").get("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined),
-            managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-            abonnementUuid: undefined,
-            sortimentUuid: undefined,
-            sortimentNavn: undefined,
-            itSystemInstansNavn: undefined,
-            livscyklus: undefined,
-            oprettet: undefined,
-            registreringstid: undefined,
-            leveringStatus: undefined,
-            leveretTidspunkt: undefined,
-            forventetLevering: undefined,
-            adopted: undefined,
-        }, opts, RESOURCE_MODULE, RESOURCE_TYPE);
+        super(
+            shim,
+            name,
+            {
+                ...args,
+                // Every output needs its key present, even when the input is left out.
+                validFrom: args.validFrom,
+                validTo: args.validTo,
+                onDestroy: args.onDestroy,
+                kommunekode: args.kommunekode ?? new pulumi.Config("kommune").get("kode"),
+                endpoint:
+                    args.endpoint ??
+                    (new pulumi.Config("fk").get("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined),
+                managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+                abonnementUuid: undefined,
+                sortimentUuid: undefined,
+                sortimentNavn: undefined,
+                itSystemInstansNavn: undefined,
+                livscyklus: undefined,
+                oprettet: undefined,
+                registreringstid: undefined,
+                leveringStatus: undefined,
+                leveretTidspunkt: undefined,
+                forventetLevering: undefined,
+                adopted: undefined,
+            },
+            opts,
+            RESOURCE_MODULE,
+            RESOURCE_TYPE,
+        );
     }
 }
 

@@ -47,7 +47,11 @@ export interface TaskExpectation {
  * @example
  * const verdict = await checkTask(api, outputs.abonnementUuid, { kommunekode: "0101" });
  */
-export async function checkTask(api: ClassificationApi, uuid: string | undefined, expected: TaskExpectation = {}): Promise<TaskAssessment> {
+export async function checkTask(
+    api: ClassificationApi,
+    uuid: string | undefined,
+    expected: TaskExpectation = {},
+): Promise<TaskAssessment> {
     const abonnement = uuid ? await api.getAbonnement(uuid) : undefined;
     const sortiment = abonnement ? await api.getSortiment(abonnement.sortiment) : undefined;
     return assessTask(abonnement, sortiment, expected);
@@ -60,7 +64,12 @@ export async function checkTask(api: ClassificationApi, uuid: string | undefined
  * const verdict = assessTask(await api.getAbonnement(uuid), sortiment, { kommunekode: "0101" });
  * if (verdict.state === "wrong") process.exitCode = 1;
  */
-export function assessTask(a: Abonnement | undefined, sortiment: Sortiment | undefined, expected: TaskExpectation = {}, now = new Date()): TaskAssessment {
+export function assessTask(
+    a: Abonnement | undefined,
+    sortiment: Sortiment | undefined,
+    expected: TaskExpectation = {},
+    now = new Date(),
+): TaskAssessment {
     const want = {
         sortiment: expected.sortiment ?? BORGERBLIKKET,
         itSystemInstans: expected.itSystemInstans ?? KMD_OPUS_DEBITOR,
@@ -69,20 +78,44 @@ export function assessTask(a: Abonnement | undefined, sortiment: Sortiment | und
     if (!a) {
         return {
             state: "wrong",
-            criteria: [{ name: "1. created correctly", ok: false, detail: "no subscription found in the classification system; run pulumi up" }],
+            criteria: [
+                {
+                    name: "1. created correctly",
+                    ok: false,
+                    detail: "no subscription found in the classification system; run pulumi up",
+                },
+            ],
         };
     }
     const today = danishToday(now);
     const checks: Criterion[] = [
         {
             name: "sortiment",
-            ok: sortiment !== undefined && (sortiment.brugervendtnoegle === want.sortiment || sortiment.uuid === want.sortiment),
+            ok:
+                sortiment !== undefined &&
+                (sortiment.brugervendtnoegle === want.sortiment || sortiment.uuid === want.sortiment),
             detail: `${sortiment?.brugervendtnoegle ?? a.sortiment} (expected ${want.sortiment})`,
         },
-        { name: "abonnerende it-systeminstans", ok: a.itSystemInstans === want.itSystemInstans, detail: `${a.itSystemInstans} (expected ${want.itSystemInstans})` },
-        { name: "skemaversion", ok: a.skemaversion === want.skemaversion, detail: `${a.skemaversion} (expected ${want.skemaversion})` },
-        { name: "gyldig fra", ok: a.virkning.from <= today, detail: `${a.virkning.from} (expected today or earlier; today is ${today})` },
-        { name: "gyldig til", ok: a.virkning.to === null, detail: a.virkning.to === null ? "empty (as expected)" : `${a.virkning.to} (expected empty)` },
+        {
+            name: "abonnerende it-systeminstans",
+            ok: a.itSystemInstans === want.itSystemInstans,
+            detail: `${a.itSystemInstans} (expected ${want.itSystemInstans})`,
+        },
+        {
+            name: "skemaversion",
+            ok: a.skemaversion === want.skemaversion,
+            detail: `${a.skemaversion} (expected ${want.skemaversion})`,
+        },
+        {
+            name: "gyldig fra",
+            ok: a.virkning.from <= today,
+            detail: `${a.virkning.from} (expected today or earlier; today is ${today})`,
+        },
+        {
+            name: "gyldig til",
+            ok: a.virkning.to === null,
+            detail: a.virkning.to === null ? "empty (as expected)" : `${a.virkning.to} (expected empty)`,
+        },
         { name: "livscyklus", ok: a.livscyklus === "Opstaaet" || a.livscyklus === "Rettet", detail: a.livscyklus },
     ];
     if (expected.kommunekode !== undefined) {
@@ -98,13 +131,18 @@ export function assessTask(a: Abonnement | undefined, sortiment: Sortiment | und
     const deliveryDetail = delivered
         ? `delivered to the debtor system at ${a.levering.leveretTidspunkt}`
         : a.levering.status === "Afventer"
-            ? `pending, ${hours.toFixed(1)} hour(s) since creation; expected by ${a.levering.forventetTidspunkt ?? "(unknown)"} (it can take up to a day)`
-            : "stopped: the subscription is not in force";
+          ? `pending, ${hours.toFixed(1)} hour(s) since creation; expected by ${a.levering.forventetTidspunkt ?? "(unknown)"} (it can take up to a day)`
+          : "stopped: the subscription is not in force";
     const criteria: Criterion[] = [
         {
             name: "1. created correctly",
             ok: created,
-            detail: created ? `subscription ${a.uuid} is in force with the task's values` : checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join("; "),
+            detail: created
+                ? `subscription ${a.uuid} is in force with the task's values`
+                : checks
+                      .filter((c) => !c.ok)
+                      .map((c) => `${c.name}: ${c.detail}`)
+                      .join("; "),
         },
         ...checks.map((c) => ({ ...c, name: `   ${c.name}` })),
         { name: "2. visible to the debtor system", ok: delivered, detail: deliveryDetail },

@@ -37,7 +37,9 @@ export function authenticator(tenants: Tenant[], adminToken: string | undefined)
             return tenant ? { kind: "kommune", kommunekode: tenant.kommunekode } : undefined;
         },
         isAdmin(req) {
-            return adminToken !== undefined && adminToken !== "" && header(req, "authorization") === `Bearer ${adminToken}`;
+            return (
+                adminToken !== undefined && adminToken !== "" && header(req, "authorization") === `Bearer ${adminToken}`
+            );
         },
         kommuneNavn: (kommunekode) => names.get(kommunekode),
     };

@@ -40,11 +40,15 @@ function optionsFrom(argv: string[]): StandinOptions {
         strict: true,
     });
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port must be 0..65535, got ${values.port}`);
     const delay = Number(values["delivery-delay"]);
-    if (!Number.isFinite(delay) || delay < 0) throw new Error(`--delivery-delay must be seconds >= 0, got ${values["delivery-delay"]}`);
-    if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) throw new Error("--tls-cert and --tls-key go together");
-    if (values["require-client-cert"] && !values["client-ca"]) throw new Error("--require-client-cert needs --client-ca");
+    if (!Number.isFinite(delay) || delay < 0)
+        throw new Error(`--delivery-delay must be seconds >= 0, got ${values["delivery-delay"]}`);
+    if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"]))
+        throw new Error("--tls-cert and --tls-key go together");
+    if (values["require-client-cert"] && !values["client-ca"])
+        throw new Error("--require-client-cert needs --client-ca");
     if (values.db !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(values.db!)), { recursive: true });
     return {
         host: values.host,
@@ -57,11 +61,11 @@ function optionsFrom(argv: string[]): StandinOptions {
         log: requestLog(values.log),
         tls: values["tls-cert"]
             ? {
-                cert: readPem(values["tls-cert"]),
-                key: readPem(values["tls-key"]!),
-                clientCa: values["client-ca"] ? readPem(values["client-ca"]) : undefined,
-                requireClientCertificate: values["require-client-cert"],
-            }
+                  cert: readPem(values["tls-cert"]),
+                  key: readPem(values["tls-key"]!),
+                  clientCa: values["client-ca"] ? readPem(values["client-ca"]) : undefined,
+                  requireClientCertificate: values["require-client-cert"],
+              }
             : undefined,
     };
 }

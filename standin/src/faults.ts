@@ -39,7 +39,11 @@ export class FaultInjector {
     private settings: FaultSettings = faultSettingsSchema.parse({});
     private random = generator(1);
     readonly injected: Record<Exclude<FaultDecision, "none">, number> = {
-        drop: 0, error500: 0, error503: 0, rateLimit: 0, loseResponse: 0,
+        drop: 0,
+        error500: 0,
+        error503: 0,
+        rateLimit: 0,
+        loseResponse: 0,
     };
 
     configure(input: unknown): FaultSettings {

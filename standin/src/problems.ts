@@ -42,17 +42,31 @@ export const problems = {
     conflict: (detail: string, existing?: string) =>
         make(409, "conflict", "Conflicts with the current state", detail, existing ? { existing } : {}),
     preconditionFailed: (expected: string, actual: string) =>
-        make(412, "precondition-failed", "The subscription changed since it was read",
-            `If-Match ${expected} does not match the current ETag ${actual}`),
+        make(
+            412,
+            "precondition-failed",
+            "The subscription changed since it was read",
+            `If-Match ${expected} does not match the current ETag ${actual}`,
+        ),
     unsupportedMediaType: (got: string) =>
-        make(415, "unsupported-media-type", "Unsupported media type", `expected application/json, got ${got || "nothing"}`),
+        make(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            `expected application/json, got ${got || "nothing"}`,
+        ),
     unprocessable: (detail: string, errors: FieldError[]) =>
         make(422, "validation", "The request is not valid", detail, { errors }),
     preconditionRequired: () =>
         make(428, "precondition-required", "If-Match is required", "send If-Match with the ETag from the last read"),
     tooManyRequests: (retryAfterSeconds: number) =>
         new ProblemError(
-            { type: base + "rate-limited", title: "Too many requests", status: 429, detail: `retry after ${retryAfterSeconds}s` },
+            {
+                type: base + "rate-limited",
+                title: "Too many requests",
+                status: 429,
+                detail: `retry after ${retryAfterSeconds}s`,
+            },
             { "Retry-After": String(retryAfterSeconds) },
         ),
     unavailable: (status: 500 | 503) =>

@@ -57,22 +57,31 @@ export function allRoutes(deps: RouteDeps): Route[] {
 function referenceRoutes({ store, kommuneNavn }: RouteDeps): Route[] {
     return [
         {
-            method: "GET", pattern: new RegExp(`^${API}/myndighed$`), operation: "laesMyndighed",
+            method: "GET",
+            pattern: new RegExp(`^${API}/myndighed$`),
+            operation: "laesMyndighed",
             handler: (ctx) => {
                 const { kommunekode } = kommuneOf(ctx);
                 return json(200, { kommunekode, navn: kommuneNavn(kommunekode) ?? kommunekode });
             },
         },
         {
-            method: "GET", pattern: new RegExp(`^${API}/sortimenter$`), operation: "soegSortiment",
+            method: "GET",
+            pattern: new RegExp(`^${API}/sortimenter$`),
+            operation: "soegSortiment",
             handler: (ctx) => {
-                const q = parseOrProblem(z.object({ brugervendtnoegle: z.string().max(200).optional() }).strict(),
-                    Object.fromEntries(ctx.url.searchParams), "query");
+                const q = parseOrProblem(
+                    z.object({ brugervendtnoegle: z.string().max(200).optional() }).strict(),
+                    Object.fromEntries(ctx.url.searchParams),
+                    "query",
+                );
                 return json(200, { items: store.findSortimenter(q.brugervendtnoegle) });
             },
         },
         {
-            method: "GET", pattern: new RegExp(`^${API}/sortimenter/${UUID}$`), operation: "laesSortiment",
+            method: "GET",
+            pattern: new RegExp(`^${API}/sortimenter/${UUID}$`),
+            operation: "laesSortiment",
             handler: (_ctx, [id]) => {
                 const uuid = pathUuid(id);
                 const s = store.getSortiment(uuid);
@@ -81,7 +90,9 @@ function referenceRoutes({ store, kommuneNavn }: RouteDeps): Route[] {
             },
         },
         {
-            method: "GET", pattern: new RegExp(`^${API}/it-systeminstanser/${UUID}$`), operation: "laesItSystemInstans",
+            method: "GET",
+            pattern: new RegExp(`^${API}/it-systeminstanser/${UUID}$`),
+            operation: "laesItSystemInstans",
             handler: (_ctx, [id]) => {
                 const uuid = pathUuid(id);
                 const i = store.getItSystemInstans(uuid);
@@ -96,7 +107,10 @@ function referenceRoutes({ store, kommuneNavn }: RouteDeps): Route[] {
 function abonnementRoutes({ service }: RouteDeps): Route[] {
     return [
         {
-            method: "POST", pattern: new RegExp(`^${API}/abonnementer$`), operation: "opretAbonnement", write: true,
+            method: "POST",
+            pattern: new RegExp(`^${API}/abonnementer$`),
+            operation: "opretAbonnement",
+            write: true,
             handler: async (ctx) => {
                 const actor = kommuneOf(ctx);
                 const input = parseOrProblem(opretSchema, await ctx.body(), "body");
@@ -105,23 +119,37 @@ function abonnementRoutes({ service }: RouteDeps): Route[] {
             },
         },
         {
-            method: "GET", pattern: new RegExp(`^${API}/abonnementer$`), operation: "soegAbonnement",
+            method: "GET",
+            pattern: new RegExp(`^${API}/abonnementer$`),
+            operation: "soegAbonnement",
             handler: (ctx) => {
                 const q = parseOrProblem(soegQuerySchema, Object.fromEntries(ctx.url.searchParams), "query");
                 const { foersteresultat, maksimalantalresultater, aktiv, ...filter } = q;
-                return json(200, service.soeg(kommuneOf(ctx), { ...filter, aktiv: aktiv === "true" },
-                    Number(foersteresultat ?? 0), Number(maksimalantalresultater ?? 100)));
+                return json(
+                    200,
+                    service.soeg(
+                        kommuneOf(ctx),
+                        { ...filter, aktiv: aktiv === "true" },
+                        Number(foersteresultat ?? 0),
+                        Number(maksimalantalresultater ?? 100),
+                    ),
+                );
             },
         },
         {
-            method: "GET", pattern: new RegExp(`^${API}/abonnementer/${UUID}$`), operation: "laesAbonnement",
+            method: "GET",
+            pattern: new RegExp(`^${API}/abonnementer/${UUID}$`),
+            operation: "laesAbonnement",
             handler: (ctx, [id]) => {
                 const a = service.laes(kommuneOf(ctx), pathUuid(id));
                 return json(200, a, { ETag: etagOf(a) });
             },
         },
         {
-            method: "PATCH", pattern: new RegExp(`^${API}/abonnementer/${UUID}$`), operation: "retAbonnement", write: true,
+            method: "PATCH",
+            pattern: new RegExp(`^${API}/abonnementer/${UUID}$`),
+            operation: "retAbonnement",
+            write: true,
             handler: async (ctx, [id]) => {
                 const actor = kommuneOf(ctx);
                 const uuid = pathUuid(id);
@@ -131,14 +159,20 @@ function abonnementRoutes({ service }: RouteDeps): Route[] {
             },
         },
         {
-            method: "DELETE", pattern: new RegExp(`^${API}/abonnementer/${UUID}$`), operation: "sletAbonnement", write: true,
+            method: "DELETE",
+            pattern: new RegExp(`^${API}/abonnementer/${UUID}$`),
+            operation: "sletAbonnement",
+            write: true,
             handler: (ctx, [id]) => {
                 service.slet(kommuneOf(ctx), pathUuid(id), header(ctx.req, "if-match"));
                 return { status: 204 };
             },
         },
         {
-            method: "POST", pattern: new RegExp(`^${API}/abonnementer/${UUID}/passiver$`), operation: "passiverAbonnement", write: true,
+            method: "POST",
+            pattern: new RegExp(`^${API}/abonnementer/${UUID}/passiver$`),
+            operation: "passiverAbonnement",
+            write: true,
             handler: (ctx, [id]) => {
                 const a = service.passiver(kommuneOf(ctx), pathUuid(id), header(ctx.req, "if-match"));
                 return json(200, a, { ETag: etagOf(a) });
@@ -151,11 +185,17 @@ function abonnementRoutes({ service }: RouteDeps): Route[] {
 function adminDataRoutes({ service }: RouteDeps): Route[] {
     return [
         {
-            method: "GET", pattern: /^\/admin\/abonnementer$/, operation: "admin.list", admin: true,
+            method: "GET",
+            pattern: /^\/admin\/abonnementer$/,
+            operation: "admin.list",
+            admin: true,
             handler: (ctx) => json(200, { items: service.all(ctx.url.searchParams.get("kommunekode") ?? undefined) }),
         },
         {
-            method: "POST", pattern: /^\/admin\/abonnementer$/, operation: "admin.opret", admin: true,
+            method: "POST",
+            pattern: /^\/admin\/abonnementer$/,
+            operation: "admin.opret",
+            admin: true,
             handler: async (ctx) => {
                 const body = await ctx.body();
                 const input = parseOrProblem(opretSchema.extend({ kommunekode: kommunekodeSchema }), body, "body");
@@ -164,18 +204,27 @@ function adminDataRoutes({ service }: RouteDeps): Route[] {
             },
         },
         {
-            method: "POST", pattern: new RegExp(`^/admin/abonnementer/${UUID}/afslut$`), operation: "admin.afslut", admin: true,
+            method: "POST",
+            pattern: new RegExp(`^/admin/abonnementer/${UUID}/afslut$`),
+            operation: "admin.afslut",
+            admin: true,
             handler: async (ctx, [id]) => {
                 const input = parseOrProblem(z.object({ to: dateSchema }).strict(), await ctx.body(), "body");
                 return json(200, service.ret({ kind: "admin" }, pathUuid(id), input.to, undefined, false));
             },
         },
         {
-            method: "POST", pattern: new RegExp(`^/admin/abonnementer/${UUID}/passiver$`), operation: "admin.passiver", admin: true,
+            method: "POST",
+            pattern: new RegExp(`^/admin/abonnementer/${UUID}/passiver$`),
+            operation: "admin.passiver",
+            admin: true,
             handler: (_ctx, [id]) => json(200, service.passiver({ kind: "admin" }, pathUuid(id), undefined)),
         },
         {
-            method: "DELETE", pattern: new RegExp(`^/admin/abonnementer/${UUID}$`), operation: "admin.slet", admin: true,
+            method: "DELETE",
+            pattern: new RegExp(`^/admin/abonnementer/${UUID}$`),
+            operation: "admin.slet",
+            admin: true,
             handler: (_ctx, [id]) => {
                 service.slet({ kind: "admin" }, pathUuid(id), undefined);
                 return { status: 204 };
@@ -188,11 +237,17 @@ function adminDataRoutes({ service }: RouteDeps): Route[] {
 function adminControlRoutes({ faults, clock, stats }: RouteDeps): Route[] {
     return [
         {
-            method: "GET", pattern: /^\/admin\/faults$/, operation: "admin.faults", admin: true,
+            method: "GET",
+            pattern: /^\/admin\/faults$/,
+            operation: "admin.faults",
+            admin: true,
             handler: () => json(200, { settings: faults.current(), injected: faults.injected }),
         },
         {
-            method: "PUT", pattern: /^\/admin\/faults$/, operation: "admin.faults", admin: true,
+            method: "PUT",
+            pattern: /^\/admin\/faults$/,
+            operation: "admin.faults",
+            admin: true,
             handler: async (ctx) => {
                 const body = await ctx.body();
                 try {
@@ -204,26 +259,45 @@ function adminControlRoutes({ faults, clock, stats }: RouteDeps): Route[] {
             },
         },
         {
-            method: "GET", pattern: /^\/admin\/stats$/, operation: "admin.stats", admin: true,
+            method: "GET",
+            pattern: /^\/admin\/stats$/,
+            operation: "admin.stats",
+            admin: true,
             handler: () => json(200, { operations: stats.current(), faults: faults.injected }),
         },
         {
-            method: "DELETE", pattern: /^\/admin\/stats$/, operation: "admin.stats", admin: true,
+            method: "DELETE",
+            pattern: /^\/admin\/stats$/,
+            operation: "admin.stats",
+            admin: true,
             handler: () => {
                 stats.reset();
                 return { status: 204 };
             },
         },
         {
-            method: "PUT", pattern: /^\/admin\/clock$/, operation: "admin.clock", admin: true,
+            method: "PUT",
+            pattern: /^\/admin\/clock$/,
+            operation: "admin.clock",
+            admin: true,
             handler: async (ctx) => {
-                const input = parseOrProblem(z.object({ offsetSeconds: z.number().int() }).strict(), await ctx.body(), "body");
+                const input = parseOrProblem(
+                    z.object({ offsetSeconds: z.number().int() }).strict(),
+                    await ctx.body(),
+                    "body",
+                );
                 clock.setOffsetSeconds(input.offsetSeconds);
-                return json(200, { offsetSeconds: clock.offsetSeconds, now: clock.now().toISOString(), today: clock.today() });
+                return json(200, {
+                    offsetSeconds: clock.offsetSeconds,
+                    now: clock.now().toISOString(),
+                    today: clock.today(),
+                });
             },
         },
         {
-            method: "GET", pattern: /^\/healthz$/, operation: "health",
+            method: "GET",
+            pattern: /^\/healthz$/,
+            operation: "health",
             handler: () => json(200, { status: "ok" }),
         },
     ];

@@ -5,33 +5,39 @@ import { z } from "zod";
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a lower-case UUID");
 
-export const sortimentSeedSchema = z.object({
-    uuid,
-    brugervendtnoegle: z.string().min(1),
-    titel: z.string().min(1),
-    skemaversioner: z.array(z.string().regex(/^\d+\.\d+$/)).min(1),
-}).strict();
+export const sortimentSeedSchema = z
+    .object({
+        uuid,
+        brugervendtnoegle: z.string().min(1),
+        titel: z.string().min(1),
+        skemaversioner: z.array(z.string().regex(/^\d+\.\d+$/)).min(1),
+    })
+    .strict();
 
 export const itSystemInstansSeedSchema = z.object({ uuid, navn: z.string().min(1) }).strict();
 
 /** A kommunekode written with four digits, e.g. "0101" for København. */
-export const kommunekodeSchema = z.string().regex(/^\d{4}$/, "a kommunekode of four digits, e.g. \"0101\"");
+export const kommunekodeSchema = z.string().regex(/^\d{4}$/, 'a kommunekode of four digits, e.g. "0101"');
 
-export const tenantSchema = z.object({
-    /** Kommunekode, e.g. "0101" for København. */
-    kommunekode: kommunekodeSchema,
-    navn: z.string().min(1),
-    /** SHA-256 (hex) of each bearer token that acts for this municipality. Tokens themselves are never stored. */
-    tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
-    /** SHA-256 fingerprints (as Node prints them, AA:BB:...) of client certificates that act for it. */
-    certificateFingerprints: z.array(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)).default([]),
-}).strict();
+export const tenantSchema = z
+    .object({
+        /** Kommunekode, e.g. "0101" for København. */
+        kommunekode: kommunekodeSchema,
+        navn: z.string().min(1),
+        /** SHA-256 (hex) of each bearer token that acts for this municipality. Tokens themselves are never stored. */
+        tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+        /** SHA-256 fingerprints (as Node prints them, AA:BB:...) of client certificates that act for it. */
+        certificateFingerprints: z.array(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)).default([]),
+    })
+    .strict();
 
-export const seedFileSchema = z.object({
-    sortimenter: z.array(sortimentSeedSchema).default([]),
-    itSystemInstanser: z.array(itSystemInstansSeedSchema).default([]),
-    tenants: z.array(tenantSchema).default([]),
-}).strict();
+export const seedFileSchema = z
+    .object({
+        sortimenter: z.array(sortimentSeedSchema).default([]),
+        itSystemInstanser: z.array(itSystemInstansSeedSchema).default([]),
+        tenants: z.array(tenantSchema).default([]),
+    })
+    .strict();
 
 export type SortimentSeed = z.infer<typeof sortimentSeedSchema>;
 export type ItSystemInstansSeed = z.infer<typeof itSystemInstansSeedSchema>;

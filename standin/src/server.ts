@@ -104,8 +104,12 @@ class Exchange {
     fault: string | undefined;
     actor: Actor | undefined;
 
-    constructor(readonly req: http.IncomingMessage, private readonly res: http.ServerResponse, routes: Route[],
-        private readonly finished: (entry: RequestLogEntry, operation: string) => void) {
+    constructor(
+        readonly req: http.IncomingMessage,
+        private readonly res: http.ServerResponse,
+        routes: Route[],
+        private readonly finished: (entry: RequestLogEntry, operation: string) => void,
+    ) {
         this.url = new URL(req.url ?? "/", "http://standin.invalid");
         const candidates = routes.filter((r) => r.pattern.test(this.url.pathname));
         this.pathMatches = candidates.length > 0;
@@ -134,23 +138,31 @@ class Exchange {
     }
 
     private finish(status: number | "dropped"): void {
-        this.finished({
-            time: new Date().toISOString(),
-            method: this.req.method ?? "?",
-            path: this.url.pathname,
-            operation: this.operation,
-            status,
-            ...(this.actor?.kind === "kommune" ? { kommunekode: this.actor.kommunekode } : {}),
-            durationMs: Number(process.hrtime.bigint() - this.started) / 1e6,
-            ...(this.fault ? { fault: this.fault } : {}),
-        }, this.operation);
+        this.finished(
+            {
+                time: new Date().toISOString(),
+                method: this.req.method ?? "?",
+                path: this.url.pathname,
+                operation: this.operation,
+                status,
+                ...(this.actor?.kind === "kommune" ? { kommunekode: this.actor.kommunekode } : {}),
+                durationMs: Number(process.hrtime.bigint() - this.started) / 1e6,
+                ...(this.fault ? { fault: this.fault } : {}),
+            },
+            this.operation,
+        );
     }
 }
 
 /** Sends each request through fault injection and authentication to its route. */
 class Dispatcher {
-    constructor(private readonly routes: Route[], private readonly auth: Authenticator, private readonly faults: FaultInjector,
-        private readonly maxBody: number, private readonly finished: (entry: RequestLogEntry, operation: string) => void) {}
+    constructor(
+        private readonly routes: Route[],
+        private readonly auth: Authenticator,
+        private readonly faults: FaultInjector,
+        private readonly maxBody: number,
+        private readonly finished: (entry: RequestLogEntry, operation: string) => void,
+    ) {}
 
     async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const x = new Exchange(req, res, this.routes, this.finished);
@@ -158,16 +170,29 @@ class Dispatcher {
             const route = x.mustRoute();
             if (!(await this.admit(x, route))) return x.drop();
             const params = x.url.pathname.match(route.pattern)!.slice(1);
-            const reply = await route.handler({ req, url: x.url, actor: x.actor, body: () => readBody(req, this.maxBody) }, params);
+            const reply = await route.handler(
+                { req, url: x.url, actor: x.actor, body: () => readBody(req, this.maxBody) },
+                params,
+            );
             if (x.fault === "loseResponse") return x.drop();
             x.send(reply);
         } catch (err) {
             if (x.fault === "loseResponse") return x.drop();
             if (err instanceof ProblemError) {
-                x.send({ status: err.problem.status, body: err.problem, headers: { ...err.headers, "Content-Type": "application/problem+json" } });
+                x.send({
+                    status: err.problem.status,
+                    body: err.problem,
+                    headers: { ...err.headers, "Content-Type": "application/problem+json" },
+                });
             } else {
-                process.stderr.write(`fk-standin: unexpected error in ${x.operation}: ${(err as Error)?.stack ?? err}\n`);
-                x.send({ status: 500, body: problems.internal().problem, headers: { "Content-Type": "application/problem+json" } });
+                process.stderr.write(
+                    `fk-standin: unexpected error in ${x.operation}: ${(err as Error)?.stack ?? err}\n`,
+                );
+                x.send({
+                    status: 500,
+                    body: problems.internal().problem,
+                    headers: { "Content-Type": "application/problem+json" },
+                });
             }
         }
     }
@@ -191,7 +216,9 @@ class Dispatcher {
         if (decision === "rateLimit") throw problems.tooManyRequests(this.faults.retryAfterSeconds);
         x.actor = this.auth.actor(x.req);
         if (!x.actor) {
-            throw problems.unauthorized("send Authorization: Bearer <token> or a client certificate registered for your municipality");
+            throw problems.unauthorized(
+                "send Authorization: Bearer <token> or a client certificate registered for your municipality",
+            );
         }
         return true;
     }
@@ -200,12 +227,15 @@ class Dispatcher {
 /** Starts listening with the options' host, port and TLS settings; resolves with the server. */
 async function listen(options: StandinOptions, listener: http.RequestListener): Promise<http.Server> {
     const server = options.tls
-        ? https.createServer({
-            cert: options.tls.cert,
-            key: options.tls.key,
-            ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true } : {}),
-            rejectUnauthorized: options.tls.requireClientCertificate === true,
-        }, listener)
+        ? https.createServer(
+              {
+                  cert: options.tls.cert,
+                  key: options.tls.key,
+                  ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true } : {}),
+                  rejectUnauthorized: options.tls.requireClientCertificate === true,
+              },
+              listener,
+          )
         : http.createServer(listener);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {

@@ -17,7 +17,11 @@ export interface Abonnement {
     note: string | null;
     registrering: { oprettet: string; tidspunkt: string; aktoer: string };
     version: number;
-    levering: { status: "Afventer" | "Leveret" | "Stoppet"; leveretTidspunkt: string | null; forventetTidspunkt: string | null };
+    levering: {
+        status: "Afventer" | "Leveret" | "Stoppet";
+        leveretTidspunkt: string | null;
+        forventetTidspunkt: string | null;
+    };
 }
 
 export interface OpretInput {
@@ -46,10 +50,18 @@ export class SubscriptionService {
 
     view(row: AbonnementRow): Abonnement {
         const due = new Date(Date.parse(row.oprettet) + this.deliveryDelayMs);
-        const ended = row.livscyklus === "Passiv" || row.livscyklus === "Slettet" || (row.to !== null && row.to <= this.clock.today());
+        const ended =
+            row.livscyklus === "Passiv" ||
+            row.livscyklus === "Slettet" ||
+            (row.to !== null && row.to <= this.clock.today());
         let levering: Abonnement["levering"];
         if (ended) levering = { status: "Stoppet", leveretTidspunkt: null, forventetTidspunkt: null };
-        else if (this.clock.now() >= due) levering = { status: "Leveret", leveretTidspunkt: due.toISOString(), forventetTidspunkt: due.toISOString() };
+        else if (this.clock.now() >= due)
+            levering = {
+                status: "Leveret",
+                leveretTidspunkt: due.toISOString(),
+                forventetTidspunkt: due.toISOString(),
+            };
         else levering = { status: "Afventer", leveretTidspunkt: null, forventetTidspunkt: due.toISOString() };
         return {
             uuid: row.uuid,
@@ -69,7 +81,11 @@ export class SubscriptionService {
     /** Reads a subscription the actor may see; Slettet and other municipalities' are "not found". */
     private visible(actor: Actor, uuid: string): AbonnementRow {
         const row = this.store.getAbonnement(uuid);
-        if (!row || row.livscyklus === "Slettet" || (actor.kind === "kommune" && row.kommunekode !== actor.kommunekode)) {
+        if (
+            !row ||
+            row.livscyklus === "Slettet" ||
+            (actor.kind === "kommune" && row.kommunekode !== actor.kommunekode)
+        ) {
             throw problems.notFound("Abonnement", uuid);
         }
         return row;
@@ -79,12 +95,18 @@ export class SubscriptionService {
         return this.view(this.visible(actor, uuid));
     }
 
-    soeg(actor: Actor & { kind: "kommune" }, filter: Omit<SearchFilter, "kommunekode" | "includeDeleted"> & { aktiv?: boolean },
-        offset: number, limit: number): { total: number; foersteresultat: number; items: Abonnement[] } {
+    soeg(
+        actor: Actor & { kind: "kommune" },
+        filter: Omit<SearchFilter, "kommunekode" | "includeDeleted"> & { aktiv?: boolean },
+        offset: number,
+        limit: number,
+    ): { total: number; foersteresultat: number; items: Abonnement[] } {
         const { aktiv, ...rest } = filter;
         const { total, rows } = this.store.search(
             { ...rest, kommunekode: actor.kommunekode, ...(aktiv ? { aktivPaa: this.clock.today() } : {}) },
-            offset, limit);
+            offset,
+            limit,
+        );
         return { total, foersteresultat: offset, items: rows.map((r) => this.view(r)) };
     }
 
@@ -101,10 +123,18 @@ export class SubscriptionService {
             });
         }
         if (!this.store.getItSystemInstans(input.itSystemInstans)) {
-            errors.push({ field: "itSystemInstans", message: "no it-systeminstans has this uuid", value: input.itSystemInstans });
+            errors.push({
+                field: "itSystemInstans",
+                message: "no it-systeminstans has this uuid",
+                value: input.itSystemInstans,
+            });
         }
         if (input.virkning.to !== null && input.virkning.to < input.virkning.from) {
-            errors.push({ field: "virkning.to", message: `must not be before virkning.from (${input.virkning.from})`, value: input.virkning.to });
+            errors.push({
+                field: "virkning.to",
+                message: `must not be before virkning.from (${input.virkning.from})`,
+                value: input.virkning.to,
+            });
         }
         if (errors.length) {
             throw problems.unprocessable(errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
@@ -116,8 +146,9 @@ export class SubscriptionService {
             if (clash) {
                 throw problems.conflict(
                     `kommune ${kommunekode} already has abonnement ${clash.uuid} on this sortiment for this it-systeminstans ` +
-                    `with virkning ${clash.from}..${clash.to ?? "(open)"} overlapping ${input.virkning.from}..${input.virkning.to ?? "(open)"}`,
-                    clash.uuid);
+                        `with virkning ${clash.from}..${clash.to ?? "(open)"} overlapping ${input.virkning.from}..${input.virkning.to ?? "(open)"}`,
+                    clash.uuid,
+                );
             }
             const now = this.clock.now().toISOString();
             const row = this.store.insert({
@@ -153,17 +184,24 @@ export class SubscriptionService {
                 throw problems.conflict(`abonnement ${uuid} is Passiv and cannot be changed`);
             }
             if (to !== null && to < row.from) {
-                throw problems.unprocessable(`virkning.to: must not be before virkning.from (${row.from})`,
-                    [{ field: "virkning.to", message: `must not be before virkning.from (${row.from})`, value: to }]);
+                throw problems.unprocessable(`virkning.to: must not be before virkning.from (${row.from})`, [
+                    { field: "virkning.to", message: `must not be before virkning.from (${row.from})`, value: to },
+                ]);
             }
             const clash = this.store
                 .liveWithKey(row.kommunekode, row.sortiment, row.itSystemInstans)
                 .find((other) => other.uuid !== uuid && overlaps(other, { from: row.from, to }));
             if (clash) {
-                throw problems.conflict(`extending abonnement ${uuid} would overlap abonnement ${clash.uuid}`, clash.uuid);
+                throw problems.conflict(
+                    `extending abonnement ${uuid} would overlap abonnement ${clash.uuid}`,
+                    clash.uuid,
+                );
             }
             const updated = this.store.update(uuid, {
-                to, livscyklus: "Rettet", tidspunkt: this.clock.now().toISOString(), aktoer: aktoerOf(actor),
+                to,
+                livscyklus: "Rettet",
+                tidspunkt: this.clock.now().toISOString(),
+                aktoer: aktoerOf(actor),
             });
             return this.view(updated);
         });
@@ -174,9 +212,13 @@ export class SubscriptionService {
             const row = this.visible(actor, uuid);
             this.checkIfMatch(row, ifMatch, false);
             if (row.livscyklus === "Passiv") return this.view(row);
-            return this.view(this.store.update(uuid, {
-                livscyklus: "Passiv", tidspunkt: this.clock.now().toISOString(), aktoer: aktoerOf(actor),
-            }));
+            return this.view(
+                this.store.update(uuid, {
+                    livscyklus: "Passiv",
+                    tidspunkt: this.clock.now().toISOString(),
+                    aktoer: aktoerOf(actor),
+                }),
+            );
         });
     }
 
@@ -184,12 +226,18 @@ export class SubscriptionService {
         this.store.transaction(() => {
             const row = this.visible(actor, uuid);
             this.checkIfMatch(row, ifMatch, false);
-            this.store.update(uuid, { livscyklus: "Slettet", tidspunkt: this.clock.now().toISOString(), aktoer: aktoerOf(actor) });
+            this.store.update(uuid, {
+                livscyklus: "Slettet",
+                tidspunkt: this.clock.now().toISOString(),
+                aktoer: aktoerOf(actor),
+            });
         });
     }
 
     /** Everything, Slettet included: for the admin's inspection. */
     all(kommunekode?: string): Abonnement[] {
-        return this.store.search({ ...(kommunekode ? { kommunekode } : {}), includeDeleted: true }, 0, 1_000_000).rows.map((r) => this.view(r));
+        return this.store
+            .search({ ...(kommunekode ? { kommunekode } : {}), includeDeleted: true }, 0, 1_000_000)
+            .rows.map((r) => this.view(r));
     }
 }

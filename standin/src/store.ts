@@ -100,7 +100,9 @@ export class Store {
 
     constructor(path: string) {
         this.db = new DatabaseSync(path);
-        this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+        this.db.exec(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+        );
         this.db.exec(schema);
     }
 
@@ -122,28 +124,34 @@ export class Store {
     }
 
     upsertSortiment(s: SortimentSeed): void {
-        this.db.prepare(
-            `INSERT INTO sortiment (uuid, brugervendtnoegle, titel, skemaversioner) VALUES (?, ?, ?, ?)
+        this.db
+            .prepare(
+                `INSERT INTO sortiment (uuid, brugervendtnoegle, titel, skemaversioner) VALUES (?, ?, ?, ?)
              ON CONFLICT(uuid) DO UPDATE SET brugervendtnoegle = excluded.brugervendtnoegle,
                titel = excluded.titel, skemaversioner = excluded.skemaversioner`,
-        ).run(s.uuid, s.brugervendtnoegle, s.titel, JSON.stringify(s.skemaversioner));
+            )
+            .run(s.uuid, s.brugervendtnoegle, s.titel, JSON.stringify(s.skemaversioner));
     }
 
     upsertItSystemInstans(i: ItSystemInstansSeed): void {
-        this.db.prepare(
-            `INSERT INTO itsysteminstans (uuid, navn) VALUES (?, ?) ON CONFLICT(uuid) DO UPDATE SET navn = excluded.navn`,
-        ).run(i.uuid, i.navn);
+        this.db
+            .prepare(
+                `INSERT INTO itsysteminstans (uuid, navn) VALUES (?, ?) ON CONFLICT(uuid) DO UPDATE SET navn = excluded.navn`,
+            )
+            .run(i.uuid, i.navn);
     }
 
     getSortiment(uuid: string): SortimentSeed | undefined {
-        const r = this.db.prepare("SELECT * FROM sortiment WHERE uuid = ?").get(uuid) as Record<string, unknown> | undefined;
+        const r = this.db.prepare("SELECT * FROM sortiment WHERE uuid = ?").get(uuid) as
+            Record<string, unknown> | undefined;
         return r && this.toSortiment(r);
     }
 
     findSortimenter(brugervendtnoegle?: string): SortimentSeed[] {
-        const rows = brugervendtnoegle === undefined
-            ? this.db.prepare("SELECT * FROM sortiment ORDER BY brugervendtnoegle").all()
-            : this.db.prepare("SELECT * FROM sortiment WHERE brugervendtnoegle = ?").all(brugervendtnoegle);
+        const rows =
+            brugervendtnoegle === undefined
+                ? this.db.prepare("SELECT * FROM sortiment ORDER BY brugervendtnoegle").all()
+                : this.db.prepare("SELECT * FROM sortiment WHERE brugervendtnoegle = ?").all(brugervendtnoegle);
         return (rows as Record<string, unknown>[]).map((r) => this.toSortiment(r));
     }
 
@@ -157,12 +165,14 @@ export class Store {
     }
 
     getItSystemInstans(uuid: string): ItSystemInstansSeed | undefined {
-        const r = this.db.prepare("SELECT * FROM itsysteminstans WHERE uuid = ?").get(uuid) as Record<string, unknown> | undefined;
+        const r = this.db.prepare("SELECT * FROM itsysteminstans WHERE uuid = ?").get(uuid) as
+            Record<string, unknown> | undefined;
         return r && { uuid: r.uuid as string, navn: r.navn as string };
     }
 
     getAbonnement(uuid: string): AbonnementRow | undefined {
-        const r = this.db.prepare("SELECT * FROM abonnement WHERE uuid = ?").get(uuid) as Record<string, unknown> | undefined;
+        const r = this.db.prepare("SELECT * FROM abonnement WHERE uuid = ?").get(uuid) as
+            Record<string, unknown> | undefined;
         return r && toRow(r);
     }
 
@@ -193,7 +203,9 @@ export class Store {
             params.push(filter.aktivPaa);
         }
         const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-        const total = Number((this.db.prepare(`SELECT COUNT(*) AS n FROM abonnement ${clause}`).get(...params) as { n: number }).n);
+        const total = Number(
+            (this.db.prepare(`SELECT COUNT(*) AS n FROM abonnement ${clause}`).get(...params) as { n: number }).n,
+        );
         const rows = this.db
             .prepare(`SELECT * FROM abonnement ${clause} ORDER BY oprettet, uuid LIMIT ? OFFSET ?`)
             .all(...params, limit, offset) as Record<string, unknown>[];
@@ -202,33 +214,55 @@ export class Store {
 
     /** Subscriptions of the same key still in force somewhere in time (not Passiv or Slettet). */
     liveWithKey(kommunekode: string, sortiment: string, itSystemInstans: string): AbonnementRow[] {
-        const rows = this.db.prepare(
-            `SELECT * FROM abonnement WHERE kommunekode = ? AND sortiment = ? AND itsysteminstans = ?
+        const rows = this.db
+            .prepare(
+                `SELECT * FROM abonnement WHERE kommunekode = ? AND sortiment = ? AND itsysteminstans = ?
              AND livscyklus NOT IN ('Slettet', 'Passiv') ORDER BY oprettet, uuid`,
-        ).all(kommunekode, sortiment, itSystemInstans) as Record<string, unknown>[];
+            )
+            .all(kommunekode, sortiment, itSystemInstans) as Record<string, unknown>[];
         return rows.map(toRow);
     }
 
     insert(row: Omit<AbonnementRow, "uuid" | "version">): AbonnementRow {
         const full: AbonnementRow = { ...row, uuid: crypto.randomUUID(), version: 1 };
-        this.db.prepare(
-            `INSERT INTO abonnement (uuid, kommunekode, sortiment, itsysteminstans, skemaversion, virkning_from,
+        this.db
+            .prepare(
+                `INSERT INTO abonnement (uuid, kommunekode, sortiment, itsysteminstans, skemaversion, virkning_from,
                virkning_to, livscyklus, note, oprettet, tidspunkt, aktoer, version)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(full.uuid, full.kommunekode, full.sortiment, full.itSystemInstans, full.skemaversion, full.from,
-            full.to, full.livscyklus, full.note, full.oprettet, full.tidspunkt, full.aktoer, full.version);
+            )
+            .run(
+                full.uuid,
+                full.kommunekode,
+                full.sortiment,
+                full.itSystemInstans,
+                full.skemaversion,
+                full.from,
+                full.to,
+                full.livscyklus,
+                full.note,
+                full.oprettet,
+                full.tidspunkt,
+                full.aktoer,
+                full.version,
+            );
         return full;
     }
 
     /** Writes a new registration of an existing subscription and bumps its version. */
-    update(uuid: string, changes: { to?: string | null; livscyklus: Livscyklus; tidspunkt: string; aktoer: string }): AbonnementRow {
+    update(
+        uuid: string,
+        changes: { to?: string | null; livscyklus: Livscyklus; tidspunkt: string; aktoer: string },
+    ): AbonnementRow {
         const current = this.getAbonnement(uuid);
         if (!current) throw new Error(`abonnement ${uuid} vanished inside a transaction`);
         const to = changes.to === undefined ? current.to : changes.to;
-        this.db.prepare(
-            `UPDATE abonnement SET virkning_to = ?, livscyklus = ?, tidspunkt = ?, aktoer = ?, version = version + 1
+        this.db
+            .prepare(
+                `UPDATE abonnement SET virkning_to = ?, livscyklus = ?, tidspunkt = ?, aktoer = ?, version = version + 1
              WHERE uuid = ?`,
-        ).run(to, changes.livscyklus, changes.tidspunkt, changes.aktoer, uuid);
+            )
+            .run(to, changes.livscyklus, changes.tidspunkt, changes.aktoer, uuid);
         return this.getAbonnement(uuid)!;
     }
 }

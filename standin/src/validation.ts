@@ -28,9 +28,7 @@ export const opretSchema = z
     })
     .strict();
 
-export const retSchema = z
-    .object({ virkning: z.object({ to: dateSchema.nullable() }).strict() })
-    .strict();
+export const retSchema = z.object({ virkning: z.object({ to: dateSchema.nullable() }).strict() }).strict();
 
 export const livscyklusSchema = z.enum(["Opstaaet", "Rettet", "Passiv", "Slettet"]);
 

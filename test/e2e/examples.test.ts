@@ -24,20 +24,31 @@ function setSubscriptions(ws: PulumiWorkspace, list: unknown[]): void {
 describe("examples (real engine)", function () {
     let s: TestStandin;
     const today = danishDateOf(new Date());
-    const subs = async (kommunekode: string) => (await s.admin("GET", `/admin/abonnementer?kommunekode=${kommunekode}`)).items as any[];
+    const subs = async (kommunekode: string) =>
+        (await s.admin("GET", `/admin/abonnementer?kommunekode=${kommunekode}`)).items as any[];
 
     before(async function () {
         s = await startTestStandin({
             seed: {
                 itSystemInstanser: [{ uuid: OTHER_SYSTEM, navn: "Other Debitor" }],
-                sortimenter: [{ uuid: OTHER_SORTIMENT, brugervendtnoegle: "Kontoplan", titel: "Kontoplan", skemaversioner: ["1.1"] }],
+                sortimenter: [
+                    {
+                        uuid: OTHER_SORTIMENT,
+                        brugervendtnoegle: "Kontoplan",
+                        titel: "Kontoplan",
+                        skemaversioner: ["1.1"],
+                    },
+                ],
             },
         });
     });
     after(async () => s?.close());
 
     async function workspace(example: string, kommune: number): Promise<PulumiWorkspace> {
-        const ws = await PulumiWorkspace.create({ programDir: path.join(examples, example), kommunekode: s.kommuner[kommune].kommunekode });
+        const ws = await PulumiWorkspace.create({
+            programDir: path.join(examples, example),
+            kommunekode: s.kommuner[kommune].kommunekode,
+        });
         await ws.setConfig("fk:endpoint", s.url);
         await ws.setConfig("fk:token", s.kommuner[kommune].token, true);
         return ws;
@@ -49,7 +60,10 @@ describe("examples (real engine)", function () {
             const up = await ws.up(["--policy-pack", pack]);
             assert.equal(up.code, 0, up.output);
             const [a] = await subs("0101");
-            assert.deepEqual([a.sortiment, a.itSystemInstans, a.skemaversion, a.virkning], [BORGERBLIKKET_UUID, KMD, "1.3", { from: today, to: null }]);
+            assert.deepEqual(
+                [a.sortiment, a.itSystemInstans, a.skemaversion, a.virkning],
+                [BORGERBLIKKET_UUID, KMD, "1.3", { from: today, to: null }],
+            );
             assert.equal((await ws.outputs()).gyldigFra, today);
             assert.equal((await ws.destroy()).code, 0);
         } finally {
@@ -110,7 +124,11 @@ describe("examples (real engine)", function () {
     it("adopt-existing: a subscription made outside Pulumi is adopted, not duplicated", async function () {
         // A fresh municipality: the one the web UI already subscribed.
         const made = await s.admin("POST", "/admin/abonnementer", {
-            kommunekode: "0101", sortiment: BORGERBLIKKET_UUID, itSystemInstans: KMD, skemaversion: "1.3", virkning: { from: "2025-03-01", to: null },
+            kommunekode: "0101",
+            sortiment: BORGERBLIKKET_UUID,
+            itSystemInstans: KMD,
+            skemaversion: "1.3",
+            virkning: { from: "2025-03-01", to: null },
         });
         const ws = await workspace("adopt-existing", 0);
         try {
@@ -124,7 +142,10 @@ describe("examples (real engine)", function () {
             const out = await ws.outputs();
             assert.equal(out.abonnementUuid, made.uuid);
             assert.equal(out.adopted, true);
-            assert.equal((await subs("0101")).filter((a) => a.virkning.to === null && a.livscyklus !== "Slettet").length, 1);
+            assert.equal(
+                (await subs("0101")).filter((a) => a.virkning.to === null && a.livscyklus !== "Slettet").length,
+                1,
+            );
             const again = await ws.preview(["--expect-no-changes", "--policy-pack", pack, "--policy-pack-config", cfg]);
             assert.equal(again.code, 0, again.output);
         } finally {

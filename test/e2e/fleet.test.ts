@@ -13,8 +13,16 @@ import { which } from "../helpers/proc";
 import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
 
 const KOMMUNER: Array<[string, string]> = [
-    ["0101", "København"], ["0147", "Frederiksberg"], ["0151", "Ballerup"], ["0153", "Brøndby"], ["0155", "Dragør"],
-    ["0157", "Gentofte"], ["0159", "Gladsaxe"], ["0161", "Glostrup"], ["0163", "Herlev"], ["0165", "Albertslund"],
+    ["0101", "København"],
+    ["0147", "Frederiksberg"],
+    ["0151", "Ballerup"],
+    ["0153", "Brøndby"],
+    ["0155", "Dragør"],
+    ["0157", "Gentofte"],
+    ["0159", "Gladsaxe"],
+    ["0161", "Glostrup"],
+    ["0163", "Herlev"],
+    ["0165", "Albertslund"],
 ];
 
 describe("fleet (Automation API, real engine)", function () {
@@ -25,8 +33,25 @@ describe("fleet (Automation API, real engine)", function () {
     let env: NodeJS.ProcessEnv;
 
     const fleet = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-        collect(spawn("npm", ["run", "--silent", "fleet", "--", ...args, "--inventory", inventory, "--state-dir", path.join(dir, "state"), "--report", path.join(dir, "report.json")],
-            { cwd: repoRoot, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] }));
+        collect(
+            spawn(
+                "npm",
+                [
+                    "run",
+                    "--silent",
+                    "fleet",
+                    "--",
+                    ...args,
+                    "--inventory",
+                    inventory,
+                    "--state-dir",
+                    path.join(dir, "state"),
+                    "--report",
+                    path.join(dir, "report.json"),
+                ],
+                { cwd: repoRoot, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] },
+            ),
+        );
     const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     const cliLog = path.join(dir, "cli-calls.log");
     /** The CLI calls since the last look, one line of arguments each. */
@@ -41,9 +66,19 @@ describe("fleet (Automation API, real engine)", function () {
         fs.mkdirSync(dir, { recursive: true });
         s = await startTestStandin({
             kommuner: 0,
-            seed: { tenants: KOMMUNER.map(([kode, navn]) => ({ kommunekode: kode, navn, tokenSha256: [sha256Hex(tokens.get(kode)!)], certificateFingerprints: [] })) },
+            seed: {
+                tenants: KOMMUNER.map(([kode, navn]) => ({
+                    kommunekode: kode,
+                    navn,
+                    tokenSha256: [sha256Hex(tokens.get(kode)!)],
+                    certificateFingerprints: [],
+                })),
+            },
         });
-        const rows = KOMMUNER.map(([kode, navn]) => `  - { kommunekode: "${kode}", navn: ${navn}, endpoint: "${s.url}", credentials: "env:FK_TOKEN_${kode}" }`);
+        const rows = KOMMUNER.map(
+            ([kode, navn]) =>
+                `  - { kommunekode: "${kode}", navn: ${navn}, endpoint: "${s.url}", credentials: "env:FK_TOKEN_${kode}" }`,
+        );
         fs.writeFileSync(inventory, `kommuner:\n${rows.join("\n")}\n`);
         env = {
             ...process.env,
@@ -55,7 +90,11 @@ describe("fleet (Automation API, real engine)", function () {
         fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
         const shim = path.join(dir, "shim");
         fs.mkdirSync(shim);
-        fs.writeFileSync(path.join(shim, "pulumi"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${cliLog}'\nexec '${which("pulumi")}' "$@"\n`, { mode: 0o755 });
+        fs.writeFileSync(
+            path.join(shim, "pulumi"),
+            `#!/bin/sh\nprintf '%s\\n' "$*" >> '${cliLog}'\nexec '${which("pulumi")}' "$@"\n`,
+            { mode: 0o755 },
+        );
         env.PATH = `${shim}${path.delimiter}${env.PATH}`;
         // Gladsaxe's token is wrong in this run.
         env.FK_TOKEN_0159 = "wrong-token-for-gladsaxe";
@@ -82,12 +121,14 @@ describe("fleet (Automation API, real engine)", function () {
         assert.match(res.stderr, /\[0159 Gladsaxe\] failed/, "plain progress lines when not on a terminal");
         const calls = cliCalls();
         assert.equal(calls.filter((c) => c === "version").length, 1, calls.join("\n"));
-        for (const c of calls.filter((c) => c !== "version")) assert.match(c, /^(stack select --create|up) --stack /, c);
+        for (const c of calls.filter((c) => c !== "version"))
+            assert.match(c, /^(stack select --create|up) --stack /, c);
         const ups = calls.filter((c) => c.startsWith("up "));
         assert.equal(ups.length, 10, calls.join("\n"));
         assert.equal(new Set(ups.map(stackOf)).size, 10, "one up per stack");
         assert.equal(calls.filter((c) => c.startsWith("stack select --create")).length, 10, calls.join("\n"));
-        for (const up of ups) assert.match(up, /--client=127\.0\.0\.1:\d+ --exec-kind auto\.inline/, "the program runs inline");
+        for (const up of ups)
+            assert.match(up, /--client=127\.0\.0\.1:\d+ --exec-kind auto\.inline/, "the program runs inline");
     });
 
     it("rerun with the credentials fixed converges, touching only the failed one", async function () {
@@ -98,7 +139,12 @@ describe("fleet (Automation API, real engine)", function () {
         assert.deepEqual(r.totals, { succeeded: 1, failed: 0, skipped: 9 });
         assert.equal(s.server.stats().opretAbonnement.total, 1);
         // The stack exists now: one call, its up.
-        assert.deepEqual(cliCalls().filter((c) => c !== "version").map((c) => c.split(" --")[0] + " " + stackOf(c)), ["up 0159-gladsaxe"]);
+        assert.deepEqual(
+            cliCalls()
+                .filter((c) => c !== "version")
+                .map((c) => c.split(" --")[0] + " " + stackOf(c)),
+            ["up 0159-gladsaxe"],
+        );
         const subs = (await s.admin("GET", "/admin/abonnementer?kommunekode=0159")).items;
         assert.equal(subs.length, 1);
     });
@@ -114,16 +160,43 @@ describe("fleet (Automation API, real engine)", function () {
 
     it("rejects a bad inventory before touching any stack, naming line and field", async function () {
         const bad = path.join(dir, "bad.csv");
-        fs.writeFileSync(bad, `kommunekode,navn,endpoint,credentials\n0101,København,https://k.example,env:T1\n12,Ugyldig,http://k.example,token\n0101,Igen,https://k.example,env:T2\n`);
-        assert.throws(() => readInventory(bad), (e: InventoryError) => {
-            assert.match(e.message, /bad\.csv:3: kommunekode "12" must be one of the 98 municipalities' kommunekoder/);
-            assert.match(e.message, /bad\.csv:3: endpoint "http:\/\/k\.example" uses plain HTTP; use https:\/\//);
-            assert.match(e.message, /bad\.csv:3: credentials "token" must be env:NAME, file:PATH or cert:CERT\.pem,KEY\.pem/);
-            assert.match(e.message, /bad\.csv:4: kommunekode "0101" is listed twice \(first on line 2\)/);
-            return true;
-        });
-        const res = await collect(spawn("npm", ["run", "--silent", "fleet", "--", "up", "--inventory", bad, "--state-dir", path.join(dir, "bad-state")],
-            { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
+        fs.writeFileSync(
+            bad,
+            `kommunekode,navn,endpoint,credentials\n0101,København,https://k.example,env:T1\n12,Ugyldig,http://k.example,token\n0101,Igen,https://k.example,env:T2\n`,
+        );
+        assert.throws(
+            () => readInventory(bad),
+            (e: InventoryError) => {
+                assert.match(
+                    e.message,
+                    /bad\.csv:3: kommunekode "12" must be one of the 98 municipalities' kommunekoder/,
+                );
+                assert.match(e.message, /bad\.csv:3: endpoint "http:\/\/k\.example" uses plain HTTP; use https:\/\//);
+                assert.match(
+                    e.message,
+                    /bad\.csv:3: credentials "token" must be env:NAME, file:PATH or cert:CERT\.pem,KEY\.pem/,
+                );
+                assert.match(e.message, /bad\.csv:4: kommunekode "0101" is listed twice \(first on line 2\)/);
+                return true;
+            },
+        );
+        const res = await collect(
+            spawn(
+                "npm",
+                [
+                    "run",
+                    "--silent",
+                    "fleet",
+                    "--",
+                    "up",
+                    "--inventory",
+                    bad,
+                    "--state-dir",
+                    path.join(dir, "bad-state"),
+                ],
+                { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
+            ),
+        );
         assert.equal(res.code, 2, res.output);
         assert.ok(!fs.existsSync(path.join(dir, "bad-state")), "no stack was touched");
     });
@@ -133,7 +206,10 @@ describe("fleet (Automation API, real engine)", function () {
         assert.equal(res.code, 0, res.output);
         assert.deepEqual(report().totals, { succeeded: 10, failed: 0, skipped: 0 });
         const all = (await s.admin("GET", "/admin/abonnementer")).items as any[];
-        assert.ok(all.every((a) => a.virkning.to !== null), "all end-dated");
+        assert.ok(
+            all.every((a) => a.virkning.to !== null),
+            "all end-dated",
+        );
         const calls = cliCalls().filter((c) => c !== "version");
         assert.equal(calls.length, 10, calls.join("\n"));
         for (const c of calls) assert.match(c, /^destroy --stack /, c);

@@ -49,8 +49,12 @@ describe("pulumi up killed with SIGKILL after the create", function () {
         await ws.mustRun(["cancel", "--yes", "--stack", ws.stack]);
         const again = await ws.up();
         assert.equal(again.code, 0, again.output);
-        const subs = ((await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[]);
-        assert.equal(subs.length, 1, `expected one subscription, found ${subs.length} (the killed run had ${inState} in state)`);
+        const subs = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
+        assert.equal(
+            subs.length,
+            1,
+            `expected one subscription, found ${subs.length} (the killed run had ${inState} in state)`,
+        );
         assert.equal(s.log.filter((e) => e.operation === "opretAbonnement" && e.status === 201).length, 1);
         const outputs = await ws.outputs();
         assert.equal(outputs.abonnementUuid, subs[0].uuid);
@@ -109,8 +113,13 @@ describe("kill -9 of the pulumi CLI alone, mid-up", function () {
 
         await new Promise((r) => setTimeout(r, 1500)); // anything still on its way would arrive now
         await s.admin("PUT", "/admin/faults", { latencyMs: 0 });
-        const startedLate = s.log.filter((e) => !e.path.startsWith("/admin") && Date.parse(e.time) - e.durationMs > killedAt + 200);
-        assert.deepEqual(startedLate.map((e) => `${e.operation} at +${Date.parse(e.time) - e.durationMs - killedAt} ms`), [],
-            "API calls started after the kill");
+        const startedLate = s.log.filter(
+            (e) => !e.path.startsWith("/admin") && Date.parse(e.time) - e.durationMs > killedAt + 200,
+        );
+        assert.deepEqual(
+            startedLate.map((e) => `${e.operation} at +${Date.parse(e.time) - e.durationMs - killedAt} ms`),
+            [],
+            "API calls started after the kill",
+        );
     });
 });

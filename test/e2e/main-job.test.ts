@@ -46,7 +46,8 @@ describe("main job and status command", function () {
         if (process.env.FK_KEEP_WORK !== "1") fs.rmSync(local, { recursive: true, force: true });
     });
 
-    const npm = (args: string[]) => collect(spawn("npm", ["run", "--silent", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
+    const npm = (args: string[]) =>
+        collect(spawn("npm", ["run", "--silent", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
 
     it("first run creates the subscription, with the policy pack, and verifies it", async function () {
         const res = await npm(["main"]);
@@ -66,7 +67,11 @@ describe("main job and status command", function () {
         const res = await npm(["main"]);
         assert.equal(res.code, 0, res.output);
         assert.match(res.output, /no changes: the subscription was already in place/);
-        const requests = fs.readFileSync(path.join(local, "standin-requests.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+        const requests = fs
+            .readFileSync(path.join(local, "standin-requests.jsonl"), "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l));
         assert.equal(requests.filter((r) => r.operation === "opretAbonnement").length, 1, "only the first run created");
     });
 

@@ -30,7 +30,10 @@ describe("policy pack in the real engine", function () {
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /fk-skemaversion/);
         assert.match(res.output, /mandatory/);
-        assert.match(res.output, /SortimentSubscription "sub": skemaversion is "1\.2", expected "1\.3"\. Set skemaversion: "1\.3" in the program\./);
+        assert.match(
+            res.output,
+            /SortimentSubscription "sub": skemaversion is "1\.2", expected "1\.3"\. Set skemaversion: "1\.3" in the program\./,
+        );
     });
 
     it("a policy config file can widen the allowed versions", async function () {

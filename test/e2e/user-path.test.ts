@@ -26,7 +26,11 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
 
     /** Runs a command in the clone; `input` goes to its standard input. */
     function run(cmd: string, args: string[], input?: string): Promise<CliResult> {
-        const child = spawn(cmd, args, { cwd: clone, env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+        const child = spawn(cmd, args, {
+            cwd: clone,
+            env,
+            stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        });
         if (input !== undefined) child.stdin!.end(input);
         return collect(child);
     }
@@ -36,7 +40,8 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         return res;
     }
     // Global flags first: anything after a "--" in args is a value, never a flag.
-    const pulumi = (args: string[], input?: string) => run("pulumi", ["--non-interactive", "--color", "never", ...args], input);
+    const pulumi = (args: string[], input?: string) =>
+        run("pulumi", ["--non-interactive", "--color", "never", ...args], input);
 
     before(async function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "fk-user-path-"));
@@ -53,7 +58,9 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         for (const k of Object.keys(env)) if (k.startsWith("FK_KLASSIFIKATION_")) delete env[k];
         fs.mkdirSync(path.join(dir, "state"));
         s = await startTestStandin();
-        const cloned = await collect(spawn("git", ["clone", "-q", repoRoot, clone], { stdio: ["ignore", "pipe", "pipe"] }));
+        const cloned = await collect(
+            spawn("git", ["clone", "-q", repoRoot, clone], { stdio: ["ignore", "pipe", "pipe"] }),
+        );
         assert.equal(cloned.code, 0, cloned.output);
         assert.ok(!fs.existsSync(path.join(clone, "provider", "dist")), "the clone starts with nothing built");
     });
@@ -64,12 +71,17 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
 
     it("npm ci installs and builds what the program needs", async function () {
         await must("npm", ["ci", "--no-audit", "--no-fund"]);
-        for (const built of ["provider/dist/index.js", "provider/dist/rules.js", "standin/dist/cli.js", "policy/dist/index.js"]) {
+        for (const built of [
+            "provider/dist/index.js",
+            "provider/dist/rules.js",
+            "standin/dist/cli.js",
+            "policy/dist/index.js",
+        ]) {
             assert.ok(fs.existsSync(path.join(clone, built)), `${built} was built by npm ci`);
         }
     });
 
-    it("pulumi stack init, config set (a token beginning with \"-\", on stdin) and up --policy-pack create the subscription", async function () {
+    it('pulumi stack init, config set (a token beginning with "-", on stdin) and up --policy-pack create the subscription', async function () {
         const kbh = s.kommuner[0];
         assert.ok(kbh.token.startsWith("-"), "the test token begins with '-' on purpose");
         assert.equal((await pulumi(["stack", "init", "kobenhavn"])).code, 0);
@@ -88,7 +100,7 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         assert.ok(!stackFile.includes(kbh.token), "the token is stored encrypted");
     });
 
-    it("the README's other form, `config set --secret fk:token -- \"$TOKEN\"`, works for a token beginning with \"-\"", async function () {
+    it('the README\'s other form, `config set --secret fk:token -- "$TOKEN"`, works for a token beginning with "-"', async function () {
         const set = await pulumi(["config", "set", "--secret", "fk:token", "--", s.kommuner[0].token]);
         assert.equal(set.code, 0, set.output);
         const shown = await pulumi(["config", "get", "fk:token"]);
@@ -103,7 +115,10 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         fs.utimesSync(path.join(clone, "policy", "dist", "schema-version.js"), earlier, earlier);
         const stale = await pulumi(["preview", "--policy-pack", "policy"]);
         assert.notEqual(stale.code, 0, stale.output);
-        assert.match(stale.output, /the policy pack in .*policy was built before its sources changed \(schema-version\.ts newer than dist\/\)\. Run `npm run build`/);
+        assert.match(
+            stale.output,
+            /the policy pack in .*policy was built before its sources changed \(schema-version\.ts newer than dist\/\)\. Run `npm run build`/,
+        );
         assert.doesNotMatch(stale.output, /at assertBuiltFromCurrentSources/, "no stack trace");
         await must("npm", ["run", "--silent", "build"]);
         const fresh = await pulumi(["preview", "--expect-no-changes", "--policy-pack", "policy"]);
@@ -120,10 +135,17 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         s.server.resetStats();
         const up = await pulumi(["up", "--yes", "--policy-pack", "policy"]);
         assert.notEqual(up.code, 0, up.output);
-        assert.match(up.output, /belongs to København \(0101\), but the credentials for http:\/\/127\.0\.0\.1:\d+ act for Aarhus \(0751\)\. Nothing was sent/);
+        assert.match(
+            up.output,
+            /belongs to København \(0101\), but the credentials for http:\/\/127\.0\.0\.1:\d+ act for Aarhus \(0751\)\. Nothing was sent/,
+        );
         assert.match(up.output, /FK_WRONG_MUNICIPALITY/);
         assert.equal(writes(), 0, "no write reached the API");
-        assert.equal((await s.admin("GET", "/admin/abonnementer?kommunekode=0751")).items.length, 0, "nothing was created for Aarhus");
+        assert.equal(
+            (await s.admin("GET", "/admin/abonnementer?kommunekode=0751")).items.length,
+            0,
+            "nothing was created for Aarhus",
+        );
         assert.ok(!up.output.includes(aarhus.token));
 
         // The København stack that has a subscription, given Aarhus's token. An up with no changes
@@ -133,18 +155,32 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         await must("pulumi", ["stack", "select", "kobenhavn", "--non-interactive"]);
         await must("pulumi", ["config", "set", "--secret", "fk:token", "--non-interactive"], aarhus.token);
         await must("pulumi", ["up", "--yes", "--non-interactive", "--policy-pack", "policy"]);
-        for (const args of [["refresh", "--yes"], ["destroy", "--yes"]]) {
+        for (const args of [
+            ["refresh", "--yes"],
+            ["destroy", "--yes"],
+        ]) {
             const res = await pulumi(args);
             assert.notEqual(res.code, 0, res.output);
             const operation = args[0] === "refresh" ? "Laes abonnement" : "Ret abonnement";
-            assert.match(res.output, new RegExp(`refusing ${operation}: .*belongs to København \\(0101\\).*act for Aarhus \\(0751\\)`));
+            assert.match(
+                res.output,
+                new RegExp(`refusing ${operation}: .*belongs to København \\(0101\\).*act for Aarhus \\(0751\\)`),
+            );
         }
         assert.equal(writes(), 0, "no write reached the API");
         const kbh = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items;
-        assert.deepEqual(kbh.map((a: any) => a.virkning.to), [null], "København's subscription is untouched");
+        assert.deepEqual(
+            kbh.map((a: any) => a.virkning.to),
+            [null],
+            "København's subscription is untouched",
+        );
         const state = JSON.parse((await must("pulumi", ["stack", "export", "--non-interactive"])).stdout);
-        assert.equal(state.deployment.resources.filter((r: any) => r.type.endsWith("fk-klassifikation:SortimentSubscription")).length, 1,
-            "the subscription is still in state");
+        assert.equal(
+            state.deployment.resources.filter((r: any) => r.type.endsWith("fk-klassifikation:SortimentSubscription"))
+                .length,
+            1,
+            "the subscription is still in state",
+        );
         await must("pulumi", ["config", "set", "--secret", "fk:token", "--non-interactive"], s.kommuner[0].token);
         await must("pulumi", ["up", "--yes", "--non-interactive", "--policy-pack", "policy"]);
     });
@@ -165,7 +201,8 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
             // The engine's progress view repeats each resource's error on its line; the Diagnostics
             // section, where a failure is explained, has it once, and nothing else from the provider.
             const diagnostics = refresh.output.slice(refresh.output.indexOf("Diagnostics:"));
-            const reason = /the classification API at http:\/\/127\.0\.0\.1:\d+ did not finish Laes myndighed within the deadline of 45 s/g;
+            const reason =
+                /the classification API at http:\/\/127\.0\.0\.1:\d+ did not finish Laes myndighed within the deadline of 45 s/g;
             assert.equal(diagnostics.match(reason)?.length, 1, `the reason once:\n${refresh.output}`);
             assert.doesNotMatch(diagnostics, /FkError/, "no echo of the error object");
             assert.match(refresh.output, /fk:deadlineMs/);

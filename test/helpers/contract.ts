@@ -73,7 +73,13 @@ export function checkRequest(method: string, pathname: string, body: unknown): v
 }
 
 /** Throws unless status, content type and body match the operation's documented response. */
-export function checkResponse(method: string, pathname: string, status: number, contentType: string | undefined, body: unknown): void {
+export function checkResponse(
+    method: string,
+    pathname: string,
+    status: number,
+    contentType: string | undefined,
+    body: unknown,
+): void {
     const op = findOperation(method, pathname);
     exercised.add(op.spec.operationId);
     if (!statusesSeen.has(op.spec.operationId)) statusesSeen.set(op.spec.operationId, new Set());
@@ -83,16 +89,21 @@ export function checkResponse(method: string, pathname: string, status: number, 
         throw new Error(`contract: ${op.spec.operationId} answered ${status}, which the contract does not list`);
     }
     if (!response.content) {
-        if (body !== undefined && body !== "") throw new Error(`contract: ${op.spec.operationId} ${status} must have no body`);
+        if (body !== undefined && body !== "")
+            throw new Error(`contract: ${op.spec.operationId} ${status} must have no body`);
         return;
     }
     const type = (contentType ?? "").split(";")[0].trim();
     const media = response.content[type];
     if (!media) {
-        throw new Error(`contract: ${op.spec.operationId} ${status} has content type ${type}, contract lists ${Object.keys(response.content).join(", ")}`);
+        throw new Error(
+            `contract: ${op.spec.operationId} ${status} has content type ${type}, contract lists ${Object.keys(response.content).join(", ")}`,
+        );
     }
     const v = validator(`${op.spec.operationId}:${status}:${type}`, media.schema);
     if (!v(body)) {
-        throw new Error(`contract: ${op.spec.operationId} ${status} body invalid: ${ajv.errorsText(v.errors)}\n${JSON.stringify(body)}`);
+        throw new Error(
+            `contract: ${op.spec.operationId} ${status} body invalid: ${ajv.errorsText(v.errors)}\n${JSON.stringify(body)}`,
+        );
     }
 }

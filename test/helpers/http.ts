@@ -43,7 +43,13 @@ export function call(baseUrl: string, method: string, path: string, opts: CallOp
                 if (text && /json/.test(res.headers["content-type"] ?? "")) body = JSON.parse(text);
                 try {
                     if (!opts.unchecked && url.pathname.startsWith("/api/")) {
-                        checkResponse(method, url.pathname, res.statusCode!, res.headers["content-type"], text ? body : undefined);
+                        checkResponse(
+                            method,
+                            url.pathname,
+                            res.statusCode!,
+                            res.headers["content-type"],
+                            text ? body : undefined,
+                        );
                     }
                 } catch (err) {
                     reject(err);

@@ -4,7 +4,13 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { RequestLogEntry, RunningStandin, startStandin, StandinOptions, sha256Hex } from "@fk-iac/klassifikation-standin";
+import {
+    RequestLogEntry,
+    RunningStandin,
+    startStandin,
+    StandinOptions,
+    sha256Hex,
+} from "@fk-iac/klassifikation-standin";
 import { call } from "./http";
 
 export interface TestKommune {
@@ -40,8 +46,12 @@ export function randomToken(): string {
 }
 
 /** Starts a stand-in; with TLS, the admin helper trusts the CA given as `trust` (else the client CA). */
-export async function startTestStandin(opts: Partial<StandinOptions> & { kommuner?: number; trust?: Buffer } = {}): Promise<TestStandin> {
-    const kommuner = testKommuner.slice(0, opts.kommuner ?? testKommuner.length).map((k) => ({ ...k, token: randomToken() }));
+export async function startTestStandin(
+    opts: Partial<StandinOptions> & { kommuner?: number; trust?: Buffer } = {},
+): Promise<TestStandin> {
+    const kommuner = testKommuner
+        .slice(0, opts.kommuner ?? testKommuner.length)
+        .map((k) => ({ ...k, token: randomToken() }));
     const adminToken = randomToken();
     const dbPath = opts.dbPath ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fk-standin-")), "standin.db");
     const log: RequestLogEntry[] = [];
@@ -55,7 +65,12 @@ export async function startTestStandin(opts: Partial<StandinOptions> & { kommune
             ...(opts.seed ?? {}),
             tenants: [
                 ...(opts.seed?.tenants ?? []),
-                ...kommuner.map((k) => ({ kommunekode: k.kommunekode, navn: k.navn, tokenSha256: [sha256Hex(k.token)], certificateFingerprints: [] })),
+                ...kommuner.map((k) => ({
+                    kommunekode: k.kommunekode,
+                    navn: k.navn,
+                    tokenSha256: [sha256Hex(k.token)],
+                    certificateFingerprints: [],
+                })),
             ],
         },
     });
@@ -68,7 +83,11 @@ export async function startTestStandin(opts: Partial<StandinOptions> & { kommune
         log,
         admin: async (method, p, body) => {
             const trust = opts.trust ?? (opts.tls?.clientCa as Buffer | undefined);
-            const res = await call(server.url, method, p, { token: adminToken, body, ...(trust ? { tls: { ca: trust } } : {}) });
+            const res = await call(server.url, method, p, {
+                token: adminToken,
+                body,
+                ...(trust ? { tls: { ca: trust } } : {}),
+            });
             if (res.status >= 300) throw new Error(`admin ${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
             return res.body;
         },

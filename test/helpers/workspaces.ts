@@ -14,7 +14,11 @@ export const fixtures = {
  * Creates the workspace for one of the stand-in's municipalities: kommune:kode, fk:endpoint, fk:token
  * (secret) and any further config.
  */
-export async function connectedWorkspace(s: TestStandin, programDir: string, opts: { kommune?: number; config?: Record<string, string> } = {}): Promise<PulumiWorkspace> {
+export async function connectedWorkspace(
+    s: TestStandin,
+    programDir: string,
+    opts: { kommune?: number; config?: Record<string, string> } = {},
+): Promise<PulumiWorkspace> {
     const ws = await PulumiWorkspace.create({ programDir, kommunekode: s.kommuner[opts.kommune ?? 0].kommunekode });
     await ws.setConfig("fk:endpoint", s.url);
     await ws.setConfig("fk:token", s.kommuner[opts.kommune ?? 0].token, true);

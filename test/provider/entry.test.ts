@@ -6,10 +6,20 @@ import { repoRoot } from "../helpers/pulumi";
 
 describe("the package's main entry", function () {
     it("loads neither axios nor zod; @fk-iac/klassifikation/api does", function () {
-        const loaded = (entry: string) => JSON.parse(execFileSync(process.execPath, ["-e", `
+        const loaded = (entry: string) =>
+            JSON.parse(
+                execFileSync(
+                    process.execPath,
+                    [
+                        "-e",
+                        `
             require(${JSON.stringify(entry)});
             process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(axios|zod)\\//.test(k)).length));
-        `], { cwd: repoRoot, encoding: "utf8" }));
+        `,
+                    ],
+                    { cwd: repoRoot, encoding: "utf8" },
+                ),
+            );
         assert.equal(loaded("@fk-iac/klassifikation"), 0);
         assert.equal(loaded("@fk-iac/klassifikation/rules"), 0);
         assert.ok(loaded("@fk-iac/klassifikation/api") > 0, "the check can see a heavy entry");

@@ -12,42 +12,77 @@ import { startTestStandin, TestStandin } from "../helpers/standin";
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 
 function settings(url: string, token: string, over: Partial<ConnectionSettings> = {}): ConnectionSettings {
-    return { endpoint: url, token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 20, ...over };
+    return {
+        endpoint: url,
+        token,
+        timeoutMs: 5000,
+        deadlineMs: 30_000,
+        maxRetries: 5,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 20,
+        ...over,
+    };
 }
 
 describe("the provider acts only for the stack's municipality", function () {
     let s: TestStandin;
     const writes = () => WRITES.reduce((n, op) => n + (s.server.stats()[op]?.total ?? 0), 0);
-    const gb10 = { sortiment: "Borgerblikket", itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.3", managedBy: "p/kbh/sub" };
-    const refused = (operation: string) =>
-        (err: unknown) => err instanceof FkError && err.code === "FK_WRONG_MUNICIPALITY"
-            && new RegExp(`^refusing ${operation}: this stack's subscription belongs to København \\(0101\\), but the credentials for http://127\\.0\\.0\\.1:\\d+ act for Aarhus \\(0751\\)\\. Nothing was sent`).test(err.message)
-            && /set kommune:kode to 0751/.test(err.message);
+    const gb10 = {
+        sortiment: "Borgerblikket",
+        itSystemInstans: KMD_OPUS_DEBITOR,
+        skemaversion: "1.3",
+        managedBy: "p/kbh/sub",
+    };
+    const refused = (operation: string) => (err: unknown) =>
+        err instanceof FkError &&
+        err.code === "FK_WRONG_MUNICIPALITY" &&
+        new RegExp(
+            `^refusing ${operation}: this stack's subscription belongs to København \\(0101\\), but the credentials for http://127\\.0\\.0\\.1:\\d+ act for Aarhus \\(0751\\)\\. Nothing was sent`,
+        ).test(err.message) &&
+        /set kommune:kode to 0751/.test(err.message);
 
     before(async () => (s = await startTestStandin()));
     after(async () => s?.close());
 
     it("create with another municipality's credentials is refused before any write, and before adopting", async function () {
         // Aarhus has an identical subscription that a look-up would find and adopt.
-        const aarhus = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[1].token)));
+        const aarhus = new SortimentSubscriptionProvider(
+            new HttpClassificationApi(settings(s.url, s.kommuner[1].token)),
+        );
         await aarhus.create((await aarhus.check({}, { ...gb10, kommunekode: "0751" })).inputs as any);
         s.server.resetStats();
         const p = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[1].token)));
         const inputs = (await p.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs as any;
         await assert.rejects(p.create(inputs), refused("Opret abonnement"));
         assert.equal(writes(), 0);
-        assert.deepEqual(Object.keys(s.server.stats()), ["laesMyndighed"], "it asked whom it acts for, and nothing else");
+        assert.deepEqual(
+            Object.keys(s.server.stats()),
+            ["laesMyndighed"],
+            "it asked whom it acts for, and nothing else",
+        );
     });
 
     it("update and every destroy behaviour refuse before any write; the owner's provider still works", async function () {
-        const owner = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[0].token)));
-        const created = await owner.create((await owner.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs as any);
+        const owner = new SortimentSubscriptionProvider(
+            new HttpClassificationApi(settings(s.url, s.kommuner[0].token)),
+        );
+        const created = await owner.create(
+            (await owner.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs as any,
+        );
         const outs = created.outs as SubscriptionOutputs;
         s.server.resetStats();
-        const other = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[1].token)));
-        await assert.rejects(other.update(created.id, outs, { ...outs, validTo: "2031-01-01" }), refused("Ret abonnement"));
+        const other = new SortimentSubscriptionProvider(
+            new HttpClassificationApi(settings(s.url, s.kommuner[1].token)),
+        );
+        await assert.rejects(
+            other.update(created.id, outs, { ...outs, validTo: "2031-01-01" }),
+            refused("Ret abonnement"),
+        );
         await assert.rejects(other.delete(created.id, { ...outs, onDestroy: "delete" }), refused("Slet abonnement"));
-        await assert.rejects(other.delete(created.id, { ...outs, onDestroy: "passivate" }), refused("Passiver abonnement"));
+        await assert.rejects(
+            other.delete(created.id, { ...outs, onDestroy: "passivate" }),
+            refused("Passiver abonnement"),
+        );
         await assert.rejects(other.delete(created.id, outs), refused("Ret abonnement"));
         await other.delete(created.id, { ...outs, onDestroy: "retain" }); // writes nothing, so nothing to refuse
         assert.equal(writes(), 0);
@@ -57,7 +92,11 @@ describe("the provider acts only for the stack's municipality", function () {
 
     it("a kommunekode change replaces the subscription: another municipality's is another subscription", async function () {
         const p = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[0].token)));
-        const olds = { ...(await p.check({}, { ...gb10, kommunekode: "0101" })).inputs, kommunekode: "0101", sortimentNavn: "Borgerblikket" } as any;
+        const olds = {
+            ...(await p.check({}, { ...gb10, kommunekode: "0101" })).inputs,
+            kommunekode: "0101",
+            sortimentNavn: "Borgerblikket",
+        } as any;
         const news = (await p.check(olds, { ...gb10, kommunekode: "0751" })).inputs as any;
         const diff = await p.diff("x", olds, news);
         assert.ok(diff.replaces?.includes("kommunekode"));
@@ -85,7 +124,12 @@ describe("one deadline per API operation", function () {
         const started = Date.now();
         await assert.rejects(api.getAbonnement("00000000-0000-4000-8000-000000000001"), (err: unknown) => {
             assert.ok(err instanceof FkError && err.code === "FK_TIMEOUT", String(err));
-            assert.match(err.message, new RegExp(`^the classification API at ${url} did not finish Laes abonnement within the deadline of 2 s \\(\\d attempt\\(s\\); last: ETIMEDOUT`));
+            assert.match(
+                err.message,
+                new RegExp(
+                    `^the classification API at ${url} did not finish Laes abonnement within the deadline of 2 s \\(\\d attempt\\(s\\); last: ETIMEDOUT`,
+                ),
+            );
             assert.match(err.message, /raise fk:deadlineMs/);
             return true;
         });
@@ -96,7 +140,10 @@ describe("one deadline per API operation", function () {
     it("Opret is not retried past the deadline either; its outcome counts as unknown", async function () {
         const api = new HttpClassificationApi(settings(url, "-token", { timeoutMs: 5000, deadlineMs: 1000 }));
         const outcome = await api.createAbonnement({
-            sortiment: "00000000-0000-4000-8000-000000000001", itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.3", virkning: { from: "2030-01-01", to: null },
+            sortiment: "00000000-0000-4000-8000-000000000001",
+            itSystemInstans: KMD_OPUS_DEBITOR,
+            skemaversion: "1.3",
+            virkning: { from: "2030-01-01", to: null },
         });
         assert.equal(outcome.kind, "unknown");
         assert.match((outcome as { cause: string }).cause, /FK_TIMEOUT/);

@@ -15,11 +15,22 @@ const today = danishDateOf(new Date());
 const OTHER = "0a0a0a0a-1111-4222-8333-444455556666";
 
 function settings(url: string, token: string, over: Partial<ConnectionSettings> = {}): ConnectionSettings {
-    return { endpoint: url, token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 20, ...over };
+    return {
+        endpoint: url,
+        token,
+        timeoutMs: 5000,
+        deadlineMs: 30_000,
+        maxRetries: 5,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 20,
+        ...over,
+    };
 }
 
 function providerFor(s: TestStandin, kommune = 0, over: Partial<ConnectionSettings> = {}) {
-    return new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[kommune].token, over)));
+    return new SortimentSubscriptionProvider(
+        new HttpClassificationApi(settings(s.url, s.kommuner[kommune].token, over)),
+    );
 }
 
 async function checked(p: SortimentSubscriptionProvider, news: Record<string, unknown>, olds: object = {}) {
@@ -28,7 +39,12 @@ async function checked(p: SortimentSubscriptionProvider, news: Record<string, un
     return res.inputs as any;
 }
 
-const gb10 = { sortiment: "Borgerblikket", itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.3", kommunekode: "0101" };
+const gb10 = {
+    sortiment: "Borgerblikket",
+    itSystemInstans: KMD_OPUS_DEBITOR,
+    skemaversion: "1.3",
+    kommunekode: "0101",
+};
 
 async function expectFk(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<FkError> {
     try {
@@ -45,7 +61,9 @@ async function expectFk(promise: Promise<unknown>, code: string, pattern?: RegEx
 describe("SortimentSubscriptionProvider over HTTP", function () {
     let s: TestStandin;
     const live = async (kommunekode = "0101") =>
-        ((await s.admin("GET", `/admin/abonnementer?kommunekode=${kommunekode}`)).items as any[]).filter((a) => a.livscyklus !== "Slettet");
+        ((await s.admin("GET", `/admin/abonnementer?kommunekode=${kommunekode}`)).items as any[]).filter(
+            (a) => a.livscyklus !== "Slettet",
+        );
 
     beforeEach(async function () {
         s = await startTestStandin({ seed: { itSystemInstanser: [{ uuid: OTHER, navn: "Other Debitor" }] } });
@@ -77,17 +95,31 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
         });
 
         it("converges through 5xx, 429 and dropped connections without duplicates", async function () {
-            await s.admin("PUT", "/admin/faults", { errorRate: 0.3, rateLimitRate: 0.2, retryAfterSeconds: 0, dropRate: 0.1, lostResponseRate: 0.3, seed: 7 });
+            await s.admin("PUT", "/admin/faults", {
+                errorRate: 0.3,
+                rateLimitRate: 0.2,
+                retryAfterSeconds: 0,
+                dropRate: 0.1,
+                lostResponseRate: 0.3,
+                seed: 7,
+            });
             const p = providerFor(s, 0, { maxRetries: 10 });
             const res = await p.create(await checked(p, gb10));
             await s.admin("PUT", "/admin/faults", {});
             const subs = await live();
-            assert.deepEqual(subs.map((a) => a.uuid), [res.id]);
+            assert.deepEqual(
+                subs.map((a) => a.uuid),
+                [res.id],
+            );
         });
 
         it("adopts an identical subscription made outside Pulumi, and says so", async function () {
             const made = await s.admin("POST", "/admin/abonnementer", {
-                kommunekode: "0101", sortiment: BORGERBLIKKET_UUID, itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.3", virkning: { from: today, to: null },
+                kommunekode: "0101",
+                sortiment: BORGERBLIKKET_UUID,
+                itSystemInstans: KMD_OPUS_DEBITOR,
+                skemaversion: "1.3",
+                virkning: { from: today, to: null },
             });
             const p = providerFor(s);
             const res = await p.create(await checked(p, gb10));
@@ -98,7 +130,11 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
 
         it("refuses to take over a conflicting one, and says how to adopt it", async function () {
             const made = await s.admin("POST", "/admin/abonnementer", {
-                kommunekode: "0101", sortiment: BORGERBLIKKET_UUID, itSystemInstans: KMD_OPUS_DEBITOR, skemaversion: "1.2", virkning: { from: "2024-01-01", to: null },
+                kommunekode: "0101",
+                sortiment: BORGERBLIKKET_UUID,
+                itSystemInstans: KMD_OPUS_DEBITOR,
+                skemaversion: "1.2",
+                virkning: { from: "2024-01-01", to: null },
             });
             const p = providerFor(s);
             const err = await expectFk(p.create(await checked(p, gb10)), "FK_CONFLICT");
@@ -110,9 +146,20 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
 
         it("names an unknown sortiment, an unsupported skemaversion and an unknown system before writing", async function () {
             const p = providerFor(s);
-            await expectFk(p.create(await checked(p, { ...gb10, sortiment: "Borgerblik" })), "FK_UNKNOWN_SORTIMENT", /"Borgerblik".*"Borgerblikket"/);
-            await expectFk(p.create(await checked(p, { ...gb10, skemaversion: "2.0" })), "FK_UNSUPPORTED_SKEMAVERSION", /"2\.0".*1\.1, 1\.2, 1\.3/);
-            await expectFk(p.create(await checked(p, { ...gb10, itSystemInstans: BORGERBLIKKET_UUID })), "FK_UNKNOWN_IT_SYSTEM");
+            await expectFk(
+                p.create(await checked(p, { ...gb10, sortiment: "Borgerblik" })),
+                "FK_UNKNOWN_SORTIMENT",
+                /"Borgerblik".*"Borgerblikket"/,
+            );
+            await expectFk(
+                p.create(await checked(p, { ...gb10, skemaversion: "2.0" })),
+                "FK_UNSUPPORTED_SKEMAVERSION",
+                /"2\.0".*1\.1, 1\.2, 1\.3/,
+            );
+            await expectFk(
+                p.create(await checked(p, { ...gb10, itSystemInstans: BORGERBLIKKET_UUID })),
+                "FK_UNKNOWN_IT_SYSTEM",
+            );
             assert.equal(s.server.stats().opretAbonnement, undefined);
         });
 
@@ -123,7 +170,9 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
         });
 
         it("a wrong token is an error (401), not a missing resource", async function () {
-            const p = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, "wrong-token-value")));
+            const p = new SortimentSubscriptionProvider(
+                new HttpClassificationApi(settings(s.url, "wrong-token-value")),
+            );
             const err = await expectFk(p.create(await checked(p, gb10)), "FK_UNAUTHORIZED", /fk:token/);
             assert.doesNotMatch(err.message, /wrong-token-value/);
             await expectFk(p.read(OTHER, {} as SubscriptionOutputs), "FK_UNAUTHORIZED");
@@ -166,11 +215,18 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
             assert.equal((await live())[0].virkning.to, to);
             // Someone else changes it; our state still holds the version we wrote.
             await s.admin("POST", `/admin/abonnementer/${id}/afslut`, { to: "2098-01-01" });
-            await expectFk(p.update(id, res.outs as SubscriptionOutputs, await checked(p, gb10, outs)), "FK_CONCURRENT_CHANGE", /pulumi refresh/);
+            await expectFk(
+                p.update(id, res.outs as SubscriptionOutputs, await checked(p, gb10, outs)),
+                "FK_CONCURRENT_CHANGE",
+                /pulumi refresh/,
+            );
         });
 
         for (const [behaviour, expectLivscyklus, expectTo] of [
-            ["endDate", "Rettet", today], ["passivate", "Passiv", null], ["delete", "Slettet", null], ["retain", "Opstaaet", null],
+            ["endDate", "Rettet", today],
+            ["passivate", "Passiv", null],
+            ["delete", "Slettet", null],
+            ["retain", "Opstaaet", null],
         ] as const) {
             it(`delete with onDestroy=${behaviour}`, async function () {
                 await p.delete(id, { ...outs, onDestroy: behaviour });
@@ -190,31 +246,73 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
 
     describe("check", function () {
         const bad: Array<[string, Record<string, unknown>, string, RegExp]> = [
-            ["malformed uuid", { itSystemInstans: "362ebac2-761b-4a44-abc6" }, "itSystemInstans", /"362ebac2-761b-4a44-abc6": must be a uuid/],
+            [
+                "malformed uuid",
+                { itSystemInstans: "362ebac2-761b-4a44-abc6" },
+                "itSystemInstans",
+                /"362ebac2-761b-4a44-abc6": must be a uuid/,
+            ],
             ["schema version with patch", { skemaversion: "1.3.0" }, "skemaversion", /"1\.3\.0"/],
             ["schema version as number", { skemaversion: 1.3 }, "skemaversion", /1\.3: must be a string/],
             ["impossible date", { validFrom: "2026-02-30" }, "validFrom", /"2026-02-30": must be a real date/],
             ["Danish date format", { validFrom: "26-11-2026" }, "validFrom", /must be a real date written YYYY-MM-DD/],
-            ["to before from", { validFrom: "2030-01-02", validTo: "2030-01-01" }, "validTo", /must not be before validFrom/],
-            ["unknown destroy behaviour", { onDestroy: "purge" }, "onDestroy", /"endDate", "passivate", "delete", "retain"/],
+            [
+                "to before from",
+                { validFrom: "2030-01-02", validTo: "2030-01-01" },
+                "validTo",
+                /must not be before validFrom/,
+            ],
+            [
+                "unknown destroy behaviour",
+                { onDestroy: "purge" },
+                "onDestroy",
+                /"endDate", "passivate", "delete", "retain"/,
+            ],
             ["empty sortiment", { sortiment: "" }, "sortiment", /must not be empty/],
             ["huge sortiment", { sortiment: "x".repeat(10_000) }, "sortiment", /at most 200 characters/],
-            ["injection in sortiment", { sortiment: "<script>alert(1)</script>" }, "sortiment", /control characters or <>/],
+            [
+                "injection in sortiment",
+                { sortiment: "<script>alert(1)</script>" },
+                "sortiment",
+                /control characters or <>/,
+            ],
             ["missing subscriber", { itSystemInstans: undefined }, "itSystemInstans", /is required/],
             ["unknown input", { gyldigTil: "2030-01-01" }, "gyldigTil", /not an input of SortimentSubscription/],
-            ["unknown input, not offering internal ones", { gyldigTil: "2030-01-01" }, "gyldigTil",
-                /allowed: sortiment, itSystemInstans, skemaversion, kommunekode, validFrom, validTo, onDestroy, endpoint$/],
+            [
+                "unknown input, not offering internal ones",
+                { gyldigTil: "2030-01-01" },
+                "gyldigTil",
+                /allowed: sortiment, itSystemInstans, skemaversion, kommunekode, validFrom, validTo, onDestroy, endpoint$/,
+            ],
             ["huge unknown input name", { ["x".repeat(10_000)]: 1 }, "x".repeat(80), /^x{80}… is not an input/],
-            ["kommunekode of no municipality", { kommunekode: "0999" }, "kommunekode", /"0999": must be one of the 98 municipalities' kommunekoder/],
-            ["kommunekode left out", { kommunekode: undefined }, "kommunekode", /required.*pulumi config set kommune:kode 0101/],
-            ["plain HTTP endpoint", { endpoint: "http://klassifikation.example.dk" }, "endpoint", /plain HTTP; use https:\/\//],
+            [
+                "kommunekode of no municipality",
+                { kommunekode: "0999" },
+                "kommunekode",
+                /"0999": must be one of the 98 municipalities' kommunekoder/,
+            ],
+            [
+                "kommunekode left out",
+                { kommunekode: undefined },
+                "kommunekode",
+                /required.*pulumi config set kommune:kode 0101/,
+            ],
+            [
+                "plain HTTP endpoint",
+                { endpoint: "http://klassifikation.example.dk" },
+                "endpoint",
+                /plain HTTP; use https:\/\//,
+            ],
             ["endpoint that is no URL", { endpoint: "klassifikation" }, "endpoint", /is not a URL/],
         ];
         for (const [name, over, property, reason] of bad) {
             it(`rejects ${name}, naming ${property}`, async function () {
                 const p = providerFor(s);
                 const res = await p.check({}, { ...gb10, managedBy: "p/s/n", ...over });
-                assert.ok(res.failures?.some((f) => f.property === property && reason.test(f.reason)), JSON.stringify(res.failures));
+                assert.ok(
+                    res.failures?.some((f) => f.property === property && reason.test(f.reason)),
+                    JSON.stringify(res.failures),
+                );
             });
         }
 
@@ -259,7 +357,8 @@ describe("HTTP client", function () {
             const delays: number[] = [];
             const api = new HttpClassificationApi(
                 settings(s.url, s.kommuner[0].token, { maxRetries: 2, retryMaxDelayMs: 10_000 }),
-                async (ms) => void delays.push(ms));
+                async (ms) => void delays.push(ms),
+            );
             await expectFk(api.searchAbonnementer({}), "FK_UNAVAILABLE", /after 3 attempt\(s\): HTTP 429/);
             assert.deepEqual(delays, [2000, 2000]);
         } finally {
@@ -274,7 +373,9 @@ describe("HTTP client", function () {
         });
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
         try {
-            const api = new HttpClassificationApi(settings(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, "t0ken-value"));
+            const api = new HttpClassificationApi(
+                settings(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, "t0ken-value"),
+            );
             await expectFk(api.searchAbonnementer({}), "FK_MALFORMED_RESPONSE", /Soeg abonnement.*items\.0\.uuid/);
         } finally {
             server.close();
@@ -286,9 +387,16 @@ describe("connection settings", function () {
     const from = (values: Record<string, string | undefined>) => (key: string) => values[key];
 
     it("requires HTTPS except on loopback", function () {
-        assert.throws(() => readConnectionSettings(from({ endpoint: "http://klassifikation.example.dk", token: "abcd" })),
-            (e: FkError) => e.code === "FK_INSECURE_ENDPOINT" && /https/.test(e.message));
-        for (const ok of ["http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:2", "https://klassifikation.example.dk"]) {
+        assert.throws(
+            () => readConnectionSettings(from({ endpoint: "http://klassifikation.example.dk", token: "abcd" })),
+            (e: FkError) => e.code === "FK_INSECURE_ENDPOINT" && /https/.test(e.message),
+        );
+        for (const ok of [
+            "http://127.0.0.1:8787",
+            "http://localhost:1",
+            "http://[::1]:2",
+            "https://klassifikation.example.dk",
+        ]) {
             assert.equal(readConnectionSettings(from({ endpoint: ok, token: "abcd" })).endpoint, ok);
         }
     });
@@ -297,14 +405,19 @@ describe("connection settings", function () {
         const secret = "super-secret-token-123";
         assert.throws(() => readConnectionSettings(from({ token: secret })), /fk:endpoint is not set/);
         assert.throws(() => readConnectionSettings(from({ endpoint: "https://x.example" })), /fk:token is not set/);
-        assert.throws(() => readConnectionSettings(from({ endpoint: "https://x.example", token: secret, timeoutMs: "soon" })),
-            /fk:timeoutMs is "soon": must be a whole number from 100 to 600000/);
+        assert.throws(
+            () => readConnectionSettings(from({ endpoint: "https://x.example", token: secret, timeoutMs: "soon" })),
+            /fk:timeoutMs is "soon": must be a whole number from 100 to 600000/,
+        );
         for (const bad of [
             { endpoint: "https://x.example", token: `${secret} extra` },
             { endpoint: "https://x.example", clientCertificate: secret },
             { endpoint: "https://x.example", clientCertificate: "-----BEGIN CERTIFICATE-----", clientKey: secret },
         ]) {
-            assert.throws(() => readConnectionSettings(from(bad)), (e: Error) => !e.message.includes(secret));
+            assert.throws(
+                () => readConnectionSettings(from(bad)),
+                (e: Error) => !e.message.includes(secret),
+            );
         }
     });
 
@@ -313,7 +426,9 @@ describe("connection settings", function () {
         process.env.FK_KLASSIFIKATION_TOKEN = "env-token";
         try {
             const { settingSource } = require("../../provider/src/connection");
-            const s = readConnectionSettings(settingSource({ get: (k: string) => (k === "fk:endpoint" ? "https://config.example" : undefined) }));
+            const s = readConnectionSettings(
+                settingSource({ get: (k: string) => (k === "fk:endpoint" ? "https://config.example" : undefined) }),
+            );
             assert.equal(s.endpoint, "https://config.example");
             assert.equal(s.token, "env-token");
         } finally {

@@ -17,13 +17,18 @@ describe("serialized provider round trip", function () {
 
     before(async function () {
         s = await startTestStandin({ kommuner: 1 });
-        await pulumi.runtime.setMocks({
-            newResource: (args) => {
-                if (args.type.endsWith(":SortimentSubscription")) code = args.inputs.__provider;
-                return { id: "mock-id", state: args.inputs };
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => {
+                    if (args.type.endsWith(":SortimentSubscription")) code = args.inputs.__provider;
+                    return { id: "mock-id", state: args.inputs };
+                },
+                call: () => ({}),
             },
-            call: () => ({}),
-        }, "roundtrip", "dev", true);
+            "roundtrip",
+            "dev",
+            true,
+        );
         const { SortimentSubscription, gb10Subscription } = await import("@fk-iac/klassifikation");
         const sub = new SortimentSubscription("sub", gb10Subscription);
         await new Promise<void>((resolve) => sub.urn.apply(() => resolve()));
@@ -41,13 +46,31 @@ describe("serialized provider round trip", function () {
         // The SDK's dynamic provider compares the serialized text on every diff and replaces the
         // resource when it differs. A change to the shim (or to how it is compiled or formatted) needs a
         // migration plan before this hash may change.
-        assert.equal(crypto.createHash("sha256").update(code).digest("hex"), SERIALIZED_SHA256, `the serialized provider changed:\n${code}`);
+        assert.equal(
+            crypto.createHash("sha256").update(code).digest("hex"),
+            SERIALIZED_SHA256,
+            `the serialized provider changed:\n${code}`,
+        );
     });
 
     it("loads back and works: check, then create and read against the stand-in", async function () {
         const provider = requireFromString(code).handler();
-        await provider.configure({ config: { get: (k: string) => ({ "fk:endpoint": s.url, "fk:token": s.kommuner[0].token } as Record<string, string>)[k] } });
-        const checked = await provider.check({}, { sortiment: "Borgerblikket", itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", skemaversion: "1.3", kommunekode: "0101", managedBy: "roundtrip/dev/sub" });
+        await provider.configure({
+            config: {
+                get: (k: string) =>
+                    (({ "fk:endpoint": s.url, "fk:token": s.kommuner[0].token }) as Record<string, string>)[k],
+            },
+        });
+        const checked = await provider.check(
+            {},
+            {
+                sortiment: "Borgerblikket",
+                itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce",
+                skemaversion: "1.3",
+                kommunekode: "0101",
+                managedBy: "roundtrip/dev/sub",
+            },
+        );
         assert.deepEqual(checked.failures, []);
         const created = await provider.create(checked.inputs);
         const read = await provider.read(created.id, created.outs);

@@ -78,9 +78,17 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
 
     for (const [name, over, field] of BAD_INPUTS) {
         it(`check rejects ${name}, naming ${field}`, async function () {
-            const p = new SortimentSubscriptionProvider(new HttpClassificationApi({
-                endpoint: s.url, token: s.kommuner[0].token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
-            }));
+            const p = new SortimentSubscriptionProvider(
+                new HttpClassificationApi({
+                    endpoint: s.url,
+                    token: s.kommuner[0].token,
+                    timeoutMs: 5000,
+                    deadlineMs: 30_000,
+                    maxRetries: 0,
+                    retryBaseDelayMs: 0,
+                    retryMaxDelayMs: 0,
+                }),
+            );
             const res = await p.check({}, inputsOf(over));
             const failure = res.failures?.find((f) => f.property === field);
             assert.ok(failure, `no failure for ${field}: ${JSON.stringify(res.failures)}`);
@@ -97,13 +105,24 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
     ] as const) {
         it(`create rejects ${name} after reading only`, async function () {
             s.server.resetStats();
-            const p = new SortimentSubscriptionProvider(new HttpClassificationApi({
-                endpoint: s.url, token: s.kommuner[0].token, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0,
-            }));
+            const p = new SortimentSubscriptionProvider(
+                new HttpClassificationApi({
+                    endpoint: s.url,
+                    token: s.kommuner[0].token,
+                    timeoutMs: 5000,
+                    deadlineMs: 30_000,
+                    maxRetries: 0,
+                    retryBaseDelayMs: 0,
+                    retryMaxDelayMs: 0,
+                }),
+            );
             const checked = await p.check({}, inputsOf(over));
             assert.deepEqual(checked.failures, []);
             await assert.rejects(p.create(checked.inputs as any), (e: FkError) => e.code === code);
-            assert.deepEqual(WRITES.filter((w) => s.server.stats()[w]), []);
+            assert.deepEqual(
+                WRITES.filter((w) => s.server.stats()[w]),
+                [],
+            );
         });
     }
 

@@ -21,9 +21,18 @@ describe(`reliability: ${N} subscriptions under injected faults`, function () {
         s = await startTestStandin({
             kommuner: 1,
             seed: { itSystemInstanser: syntheticSystemSeed(N) },
-            faults: { errorRate: 0.2, rateLimitRate: 0.1, retryAfterSeconds: 1, dropRate: 0.05, lostResponseRate: LOST_RESPONSE_RATE, seed: 20261126 },
+            faults: {
+                errorRate: 0.2,
+                rateLimitRate: 0.1,
+                retryAfterSeconds: 1,
+                dropRate: 0.05,
+                lostResponseRate: LOST_RESPONSE_RATE,
+                seed: 20261126,
+            },
         });
-        ws = await connectedWorkspace(s, fixtures.many, { config: { "bench:count": String(N), "fk:retryMaxDelayMs": "2000" } });
+        ws = await connectedWorkspace(s, fixtures.many, {
+            config: { "bench:count": String(N), "fk:retryMaxDelayMs": "2000" },
+        });
     });
     after(async function () {
         ws?.dispose();
@@ -40,18 +49,37 @@ describe(`reliability: ${N} subscriptions under injected faults`, function () {
         }
         assert.equal(last.code, 0, `did not converge in ${runs} runs:\n${last.output.slice(-4000)}`);
         const injected = (await s.admin("GET", "/admin/faults")).injected;
-        assert.ok(injected.error500 + injected.error503 > 0 && injected.rateLimit > 0 && injected.drop > 0 && injected.loseResponse > 0,
-            `every kind of fault happened: ${JSON.stringify(injected)}`);
+        assert.ok(
+            injected.error500 + injected.error503 > 0 &&
+                injected.rateLimit > 0 &&
+                injected.drop > 0 &&
+                injected.loseResponse > 0,
+            `every kind of fault happened: ${JSON.stringify(injected)}`,
+        );
 
         const all = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
-        const active = all.filter((a) => a.livscyklus !== "Slettet" && a.livscyklus !== "Passiv" && a.virkning.to === null);
+        const active = all.filter(
+            (a) => a.livscyklus !== "Slettet" && a.livscyklus !== "Passiv" && a.virkning.to === null,
+        );
         const perSystem = new Map<string, number>();
         for (const a of active) perSystem.set(a.itSystemInstans, (perSystem.get(a.itSystemInstans) ?? 0) + 1);
         assert.equal(active.length, N, `expected ${N} subscriptions, found ${active.length}`);
-        assert.ok([...perSystem.values()].every((c) => c === 1), "zero duplicates");
-        const inState = new Set(ws.resources().filter((r) => r.type.endsWith(":SortimentSubscription")).map((r) => r.id));
+        assert.ok(
+            [...perSystem.values()].every((c) => c === 1),
+            "zero duplicates",
+        );
+        const inState = new Set(
+            ws
+                .resources()
+                .filter((r) => r.type.endsWith(":SortimentSubscription"))
+                .map((r) => r.id),
+        );
         assert.equal(inState.size, N);
-        assert.deepEqual(all.filter((a) => !inState.has(a.uuid)).map((a) => a.uuid), [], "zero orphans: everything created is in state");
+        assert.deepEqual(
+            all.filter((a) => !inState.has(a.uuid)).map((a) => a.uuid),
+            [],
+            "zero orphans: everything created is in state",
+        );
 
         await s.admin("PUT", "/admin/faults", {});
         const preview = await ws.preview(["--expect-no-changes"]);

@@ -57,7 +57,11 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
         const all = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
         assert.equal(all.length, N, `expected ${N}, found ${all.length} after kills:\n${kills.join("\n")}`);
         assert.equal(new Set(all.map((a) => a.itSystemInstans)).size, N, "no duplicates");
-        const ids = ws.resources().filter((r) => r.type.endsWith(":SortimentSubscription")).map((r) => r.id).sort();
+        const ids = ws
+            .resources()
+            .filter((r) => r.type.endsWith(":SortimentSubscription"))
+            .map((r) => r.id)
+            .sort();
         assert.deepEqual(ids, all.map((a) => a.uuid).sort(), "state and classification system agree");
         const preview = await ws.preview(["--expect-no-changes"]);
         assert.equal(preview.code, 0, preview.output);

@@ -35,7 +35,16 @@ describe("security", function () {
         client = pki.client("kommune-0101", { passphrase });
         s = await startTestStandin({
             kommuner: 2,
-            seed: { tenants: [{ kommunekode: "0147", navn: "Frederiksberg", tokenSha256: [sha256Hex(token)], certificateFingerprints: [client.fingerprint256] }] },
+            seed: {
+                tenants: [
+                    {
+                        kommunekode: "0147",
+                        navn: "Frederiksberg",
+                        tokenSha256: [sha256Hex(token)],
+                        certificateFingerprints: [client.fingerprint256],
+                    },
+                ],
+            },
             tls: { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca, requireClientCertificate: false },
         });
     });
@@ -50,7 +59,11 @@ describe("security", function () {
         after(() => ws?.dispose());
 
         it("token, key passphrase and private key never reach state, CLI output or logs in plain text", async function () {
-            ws = await PulumiWorkspace.create({ programDir: fixture, env: { FK_KLASSIFIKATION_DEBUG: "1" }, kommunekode: "0147" });
+            ws = await PulumiWorkspace.create({
+                programDir: fixture,
+                env: { FK_KLASSIFIKATION_DEBUG: "1" },
+                kommunekode: "0147",
+            });
             await ws.setConfig("fk:endpoint", s.url);
             await ws.setConfig("fk:caBundleFile", pki.caFile);
             await ws.setConfig("fk:clientCertificateFile", client.certFile);
@@ -58,21 +71,42 @@ describe("security", function () {
             await ws.setConfig("fk:clientKeyPassphrase", passphrase, true);
             await ws.setConfig("fk:token", token, true);
             for (const args of [["up"], ["preview"], ["refresh"], ["up", "--logtostderr", "-v=9"], ["destroy"]]) {
-                const res = args[0] === "up" ? await ws.up(args.slice(1)) : args[0] === "preview" ? await ws.preview() : args[0] === "refresh" ? await ws.refresh() : await ws.destroy();
+                const res =
+                    args[0] === "up"
+                        ? await ws.up(args.slice(1))
+                        : args[0] === "preview"
+                          ? await ws.preview()
+                          : args[0] === "refresh"
+                            ? await ws.refresh()
+                            : await ws.destroy();
                 assert.equal(res.code, 0, res.output.slice(-3000));
                 output += res.output;
             }
-            assert.match(output, /\[fk-klassifikation\] Opret abonnement: POST \/abonnementer -> 201/, "debug logging was on");
-            assert.ok(s.log.some((e) => e.kommunekode === "0147"), "the client certificate identified the municipality");
+            assert.match(
+                output,
+                /\[fk-klassifikation\] Opret abonnement: POST \/abonnementer -> 201/,
+                "debug logging was on",
+            );
+            assert.ok(
+                s.log.some((e) => e.kommunekode === "0147"),
+                "the client certificate identified the municipality",
+            );
             const keyBody = fs.readFileSync(client.keyFile, "utf8").split("\n").slice(1, 3).join("");
             const needles = [token, passphrase, keyBody];
             for (const needle of needles) assert.ok(!output.includes(needle), "a secret appeared in the CLI output");
             assert.ok(!JSON.stringify(s.log).includes(token), "a secret appeared in the stand-in's request log");
             const files = allFiles(ws.root);
-            assert.ok(files.some((f) => f.endsWith(".json") && f.includes(`${path.sep}stacks${path.sep}`)), "the state file was scanned");
+            assert.ok(
+                files.some((f) => f.endsWith(".json") && f.includes(`${path.sep}stacks${path.sep}`)),
+                "the state file was scanned",
+            );
             for (const file of files) {
                 const text = fs.readFileSync(file, "latin1");
-                for (const needle of needles) assert.ok(!text.includes(needle), `a secret appeared in plain text in ${path.relative(ws.root, file)}`);
+                for (const needle of needles)
+                    assert.ok(
+                        !text.includes(needle),
+                        `a secret appeared in plain text in ${path.relative(ws.root, file)}`,
+                    );
             }
         });
     });
@@ -82,7 +116,10 @@ describe("security", function () {
             const a = await PulumiWorkspace.create({ programDir: fixture, kommunekode: s.kommuner[0].kommunekode });
             const b = await PulumiWorkspace.create({ programDir: fixture, kommunekode: s.kommuner[1].kommunekode });
             try {
-                for (const [ws, k] of [[a, 0], [b, 1]] as const) {
+                for (const [ws, k] of [
+                    [a, 0],
+                    [b, 1],
+                ] as const) {
                     await ws.setConfig("fk:endpoint", s.url);
                     await ws.setConfig("fk:caBundleFile", pki.caFile);
                     await ws.setConfig("fk:token", s.kommuner[k].token, true);
@@ -98,7 +135,11 @@ describe("security", function () {
                 assert.equal(outB.adopted, false);
                 assert.equal((await b.destroy()).code, 0);
                 const after = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items[0];
-                assert.deepEqual([after.uuid, after.version, after.virkning.to, after.livscyklus], [mine.uuid, mine.version, null, mine.livscyklus], "A's subscription is untouched");
+                assert.deepEqual(
+                    [after.uuid, after.version, after.virkning.to, after.livscyklus],
+                    [mine.uuid, mine.version, null, mine.livscyklus],
+                    "A's subscription is untouched",
+                );
                 assert.equal((await a.destroy()).code, 0);
             } finally {
                 a.dispose();
@@ -107,19 +148,47 @@ describe("security", function () {
         });
 
         it("given another municipality's subscription, the API hides it and the provider refuses to read or change it", async function () {
-            const owner = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[0].token, pki.ca.toString())));
-            const checked = await owner.check({}, { sortiment: "Borgerblikket", itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce", skemaversion: "1.3", kommunekode: "0101", managedBy: "p/s/a" });
+            const owner = new SortimentSubscriptionProvider(
+                new HttpClassificationApi(settings(s.url, s.kommuner[0].token, pki.ca.toString())),
+            );
+            const checked = await owner.check(
+                {},
+                {
+                    sortiment: "Borgerblikket",
+                    itSystemInstans: "362ebac2-761b-4a44-abc6-679f2d5615ce",
+                    skemaversion: "1.3",
+                    kommunekode: "0101",
+                    managedBy: "p/s/a",
+                },
+            );
             const created = await owner.create(checked.inputs as any);
             const otherApi = new HttpClassificationApi(settings(s.url, s.kommuner[1].token, pki.ca.toString()));
-            assert.equal(await otherApi.getAbonnement(created.id), undefined, "the API answers 404 to another municipality");
+            assert.equal(
+                await otherApi.getAbonnement(created.id),
+                undefined,
+                "the API answers 404 to another municipality",
+            );
             const other = new SortimentSubscriptionProvider(otherApi);
-            const refused = /belongs to København \(0101\), but the credentials .* act for Aarhus \(0751\)\. Nothing was sent.*FK_WRONG_MUNICIPALITY/;
-            await assert.rejects(other.read(created.id, created.outs as any), refused, "refresh must not drop it from state as gone");
-            await assert.rejects(other.update(created.id, created.outs as any, { ...(created.outs as any), validTo: "2030-01-01" }), refused);
+            const refused =
+                /belongs to København \(0101\), but the credentials .* act for Aarhus \(0751\)\. Nothing was sent.*FK_WRONG_MUNICIPALITY/;
+            await assert.rejects(
+                other.read(created.id, created.outs as any),
+                refused,
+                "refresh must not drop it from state as gone",
+            );
+            await assert.rejects(
+                other.update(created.id, created.outs as any, { ...(created.outs as any), validTo: "2030-01-01" }),
+                refused,
+            );
             await assert.rejects(other.delete(created.id, { ...(created.outs as any), onDestroy: "delete" }), refused);
-            await assert.rejects(other.delete(created.id, { ...(created.outs as any), onDestroy: "passivate" }), refused);
+            await assert.rejects(
+                other.delete(created.id, { ...(created.outs as any), onDestroy: "passivate" }),
+                refused,
+            );
             await assert.rejects(other.delete(created.id, created.outs as any), refused);
-            const after = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items.find((x: any) => x.uuid === created.id);
+            const after = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items.find(
+                (x: any) => x.uuid === created.id,
+            );
             assert.deepEqual([after.livscyklus, after.virkning.to, after.version], ["Opstaaet", null, 1]);
         });
     });
@@ -129,7 +198,16 @@ describe("security", function () {
         before(async function () {
             strict = await startTestStandin({
                 kommuner: 0,
-                seed: { tenants: [{ kommunekode: "0147", navn: "Frederiksberg", tokenSha256: [sha256Hex(token)], certificateFingerprints: [client.fingerprint256] }] },
+                seed: {
+                    tenants: [
+                        {
+                            kommunekode: "0147",
+                            navn: "Frederiksberg",
+                            tokenSha256: [sha256Hex(token)],
+                            certificateFingerprints: [client.fingerprint256],
+                        },
+                    ],
+                },
                 tls: { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca, requireClientCertificate: true },
             });
         });
@@ -145,29 +223,46 @@ describe("security", function () {
 
         it("a server certificate the configured CA did not sign", async function () {
             const rogueCa = fs.readFileSync(path.join(pki.dir, "rogue-ca.crt"), "utf8");
-            await expectTls(new HttpClassificationApi(settings(strict.url, token, rogueCa, client, passphrase)).searchAbonnementer({}));
+            await expectTls(
+                new HttpClassificationApi(settings(strict.url, token, rogueCa, client, passphrase)).searchAbonnementer(
+                    {},
+                ),
+            );
         });
 
         it("an expired client certificate is refused before connecting", async function () {
             const expired = pki.client("expired-0147", { expired: true });
-            await expectTls((async () => new HttpClassificationApi(settings(strict.url, token, pki.ca.toString(), expired)).searchAbonnementer({}))());
+            await expectTls(
+                (async () =>
+                    new HttpClassificationApi(
+                        settings(strict.url, token, pki.ca.toString(), expired),
+                    ).searchAbonnementer({}))(),
+            );
         });
 
         it("an untrusted client certificate: the server refuses it, and nothing reaches the API", async function () {
             const rogue = pki.client("rogue-0147", { untrusted: true });
             strict.server.resetStats();
-            await assert.rejects(new HttpClassificationApi(settings(strict.url, token, pki.ca.toString(), rogue)).searchAbonnementer({}),
-                (e: FkError) => ["FK_TLS", "FK_UNAVAILABLE"].includes(e.code) && /client certificate/.test(e.message));
+            await assert.rejects(
+                new HttpClassificationApi(settings(strict.url, token, pki.ca.toString(), rogue)).searchAbonnementer({}),
+                (e: FkError) => ["FK_TLS", "FK_UNAVAILABLE"].includes(e.code) && /client certificate/.test(e.message),
+            );
             assert.deepEqual(strict.server.stats(), {});
         });
 
         it("a wrong key passphrase", async function () {
-            const api = () => new HttpClassificationApi(settings(strict.url, token, pki.ca.toString(), client, "wrong"));
-            await assert.rejects(async () => api().searchAbonnementer({}), (e: Error) => !e.message.includes(passphrase));
+            const api = () =>
+                new HttpClassificationApi(settings(strict.url, token, pki.ca.toString(), client, "wrong"));
+            await assert.rejects(
+                async () => api().searchAbonnementer({}),
+                (e: Error) => !e.message.includes(passphrase),
+            );
         });
 
         it("the trusted, valid certificate works", async function () {
-            const res = await new HttpClassificationApi(settings(strict.url, token, pki.ca.toString(), client, passphrase)).searchAbonnementer({});
+            const res = await new HttpClassificationApi(
+                settings(strict.url, token, pki.ca.toString(), client, passphrase),
+            ).searchAbonnementer({});
             assert.deepEqual(res, []);
         });
 
@@ -206,9 +301,22 @@ describe("security", function () {
     });
 });
 
-function settings(url: string, token: string, ca: string, cert?: { cert: Buffer; key: Buffer }, keyPassphrase?: string): ConnectionSettings {
+function settings(
+    url: string,
+    token: string,
+    ca: string,
+    cert?: { cert: Buffer; key: Buffer },
+    keyPassphrase?: string,
+): ConnectionSettings {
     return {
-        endpoint: url, token, caBundle: ca, timeoutMs: 5000, deadlineMs: 30_000, maxRetries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 5,
+        endpoint: url,
+        token,
+        caBundle: ca,
+        timeoutMs: 5000,
+        deadlineMs: 30_000,
+        maxRetries: 1,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 5,
         ...(cert ? { clientCertificate: cert.cert.toString(), clientKey: cert.key.toString() } : {}),
         ...(keyPassphrase ? { clientKeyPassphrase: keyPassphrase } : {}),
     };

@@ -18,7 +18,8 @@ describe("stand-in API contract (real HTTP)", function () {
     let tokenB: string;
     const today = danishDateOf(new Date());
 
-    const opret = (token: string, body: Record<string, unknown>) => call(s.url, "POST", "/api/v1/abonnementer", { token, body });
+    const opret = (token: string, body: Record<string, unknown>) =>
+        call(s.url, "POST", "/api/v1/abonnementer", { token, body });
     const valid = (over: Record<string, unknown> = {}) => ({
         sortiment: BORGERBLIKKET_UUID,
         itSystemInstans: KMD_OPUS_DEBITOR_UUID,
@@ -38,7 +39,9 @@ describe("stand-in API contract (real HTTP)", function () {
 
     describe("reference data", function () {
         it("finds the Borgerblikket sortiment by brugervendtnoegle, with skemaversion 1.3", async function () {
-            const res = await call(s.url, "GET", "/api/v1/sortimenter?brugervendtnoegle=Borgerblikket", { token: tokenA });
+            const res = await call(s.url, "GET", "/api/v1/sortimenter?brugervendtnoegle=Borgerblikket", {
+                token: tokenA,
+            });
             assert.equal(res.status, 200);
             assert.equal(res.body.items.length, 1);
             assert.equal(res.body.items[0].uuid, BORGERBLIKKET_UUID);
@@ -48,7 +51,10 @@ describe("stand-in API contract (real HTTP)", function () {
         });
 
         it("reads a sortiment by uuid; unknown is 404, malformed 400 naming uuid", async function () {
-            assert.equal((await call(s.url, "GET", `/api/v1/sortimenter/${BORGERBLIKKET_UUID}`, { token: tokenA })).status, 200);
+            assert.equal(
+                (await call(s.url, "GET", `/api/v1/sortimenter/${BORGERBLIKKET_UUID}`, { token: tokenA })).status,
+                200,
+            );
             const missing = await call(s.url, "GET", `/api/v1/sortimenter/${OTHER_SYSTEM}`, { token: tokenA });
             assert.equal(missing.status, 404);
             const bad = await call(s.url, "GET", "/api/v1/sortimenter/not-a-uuid", { token: tokenA });
@@ -58,10 +64,14 @@ describe("stand-in API contract (real HTTP)", function () {
         });
 
         it("reads the it-systeminstans KMD Opus Debitor", async function () {
-            const res = await call(s.url, "GET", `/api/v1/it-systeminstanser/${KMD_OPUS_DEBITOR_UUID}`, { token: tokenA });
+            const res = await call(s.url, "GET", `/api/v1/it-systeminstanser/${KMD_OPUS_DEBITOR_UUID}`, {
+                token: tokenA,
+            });
             assert.equal(res.status, 200);
             assert.equal(res.body.navn, "KMD Opus Debitor");
-            const missing = await call(s.url, "GET", `/api/v1/it-systeminstanser/${BORGERBLIKKET_UUID}`, { token: tokenA });
+            const missing = await call(s.url, "GET", `/api/v1/it-systeminstanser/${BORGERBLIKKET_UUID}`, {
+                token: tokenA,
+            });
             assert.equal(missing.status, 404);
         });
     });
@@ -122,17 +132,28 @@ describe("stand-in API contract (real HTTP)", function () {
         it("Soeg filters by key and aktiv, and pages", async function () {
             const other = await opret(tokenA, valid({ itSystemInstans: OTHER_SYSTEM }));
             assert.equal(other.status, 201);
-            const byKey = await call(s.url, "GET",
-                `/api/v1/abonnementer?sortiment=${BORGERBLIKKET_UUID}&itSystemInstans=${KMD_OPUS_DEBITOR_UUID}&aktiv=true`, { token: tokenA });
+            const byKey = await call(
+                s.url,
+                "GET",
+                `/api/v1/abonnementer?sortiment=${BORGERBLIKKET_UUID}&itSystemInstans=${KMD_OPUS_DEBITOR_UUID}&aktiv=true`,
+                { token: tokenA },
+            );
             assert.equal(byKey.status, 200);
-            assert.deepEqual(byKey.body.items.map((a: any) => a.uuid), [uuid]);
+            assert.deepEqual(
+                byKey.body.items.map((a: any) => a.uuid),
+                [uuid],
+            );
             const page1 = await call(s.url, "GET", "/api/v1/abonnementer?maksimalantalresultater=1", { token: tokenA });
-            const page2 = await call(s.url, "GET", "/api/v1/abonnementer?maksimalantalresultater=1&foersteresultat=1", { token: tokenA });
+            const page2 = await call(s.url, "GET", "/api/v1/abonnementer?maksimalantalresultater=1&foersteresultat=1", {
+                token: tokenA,
+            });
             assert.equal(page1.body.total, 2);
             assert.equal(page1.body.items.length, 1);
             assert.equal(page2.body.foersteresultat, 1);
             assert.notEqual(page1.body.items[0].uuid, page2.body.items[0].uuid);
-            const bad = await call(s.url, "GET", "/api/v1/abonnementer?maksimalantalresultater=501&aktiv=maybe", { token: tokenA });
+            const bad = await call(s.url, "GET", "/api/v1/abonnementer?maksimalantalresultater=501&aktiv=maybe", {
+                token: tokenA,
+            });
             assert.equal(bad.status, 400);
             assert.deepEqual(bad.body.errors.map((e: any) => e.field).sort(), ["aktiv", "maksimalantalresultater"]);
         });
@@ -141,9 +162,17 @@ describe("stand-in API contract (real HTTP)", function () {
             const body = { virkning: { to: "2099-12-31" } };
             const noMatch = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, { token: tokenA, body });
             assert.equal(noMatch.status, 428);
-            const stale = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, { token: tokenA, body, headers: { "If-Match": '"7"' } });
+            const stale = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, {
+                token: tokenA,
+                body,
+                headers: { "If-Match": '"7"' },
+            });
             assert.equal(stale.status, 412);
-            const ok = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, { token: tokenA, body, headers: { "If-Match": etag } });
+            const ok = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, {
+                token: tokenA,
+                body,
+                headers: { "If-Match": etag },
+            });
             assert.equal(ok.status, 200);
             assert.equal(ok.body.virkning.to, "2099-12-31");
             assert.equal(ok.body.livscyklus, "Rettet");
@@ -152,8 +181,11 @@ describe("stand-in API contract (real HTTP)", function () {
         });
 
         it("Ret refuses virkning.to before virkning.from (422 naming virkning.to)", async function () {
-            const res = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`,
-                { token: tokenA, body: { virkning: { to: "2000-01-01" } }, headers: { "If-Match": etag } });
+            const res = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, {
+                token: tokenA,
+                body: { virkning: { to: "2000-01-01" } },
+                headers: { "If-Match": etag },
+            });
             assert.equal(res.status, 422);
             assert.equal(res.body.errors[0].field, "virkning.to");
             assert.equal(res.body.errors[0].value, "2000-01-01");
@@ -164,12 +196,20 @@ describe("stand-in API contract (real HTTP)", function () {
             assert.equal(res.status, 200);
             assert.equal(res.body.livscyklus, "Passiv");
             assert.equal(res.body.levering.status, "Stoppet");
-            const def = await call(s.url, "GET", `/api/v1/abonnementer?itSystemInstans=${KMD_OPUS_DEBITOR_UUID}`, { token: tokenA });
+            const def = await call(s.url, "GET", `/api/v1/abonnementer?itSystemInstans=${KMD_OPUS_DEBITOR_UUID}`, {
+                token: tokenA,
+            });
             assert.equal(def.body.total, 0);
             const passive = await call(s.url, "GET", "/api/v1/abonnementer?livscyklus=Passiv", { token: tokenA });
-            assert.deepEqual(passive.body.items.map((a: any) => a.uuid), [uuid]);
-            const change = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`,
-                { token: tokenA, body: { virkning: { to: null } }, headers: { "If-Match": res.headers.etag as string } });
+            assert.deepEqual(
+                passive.body.items.map((a: any) => a.uuid),
+                [uuid],
+            );
+            const change = await call(s.url, "PATCH", `/api/v1/abonnementer/${uuid}`, {
+                token: tokenA,
+                body: { virkning: { to: null } },
+                headers: { "If-Match": res.headers.etag as string },
+            });
             assert.equal(change.status, 409);
             // A passive subscription no longer blocks a new one for the same key.
             const again = await opret(tokenA, valid());
@@ -177,11 +217,22 @@ describe("stand-in API contract (real HTTP)", function () {
         });
 
         it("Slet removes it: Laes then answers 404, and a second Slet 404", async function () {
-            const created = await call(s.url, "GET", `/api/v1/abonnementer?itSystemInstans=${KMD_OPUS_DEBITOR_UUID}&aktiv=true`, { token: tokenA });
+            const created = await call(
+                s.url,
+                "GET",
+                `/api/v1/abonnementer?itSystemInstans=${KMD_OPUS_DEBITOR_UUID}&aktiv=true`,
+                { token: tokenA },
+            );
             const target = created.body.items[0].uuid;
-            assert.equal((await call(s.url, "DELETE", `/api/v1/abonnementer/${target}`, { token: tokenA })).status, 204);
+            assert.equal(
+                (await call(s.url, "DELETE", `/api/v1/abonnementer/${target}`, { token: tokenA })).status,
+                204,
+            );
             assert.equal((await call(s.url, "GET", `/api/v1/abonnementer/${target}`, { token: tokenA })).status, 404);
-            assert.equal((await call(s.url, "DELETE", `/api/v1/abonnementer/${target}`, { token: tokenA })).status, 404);
+            assert.equal(
+                (await call(s.url, "DELETE", `/api/v1/abonnementer/${target}`, { token: tokenA })).status,
+                404,
+            );
             const inspected = await s.admin("GET", "/admin/abonnementer?kommunekode=0101");
             assert.equal(inspected.items.find((a: any) => a.uuid === target).livscyklus, "Slettet");
         });
@@ -205,15 +256,21 @@ describe("stand-in API contract (real HTTP)", function () {
                 const body = JSON.parse(JSON.stringify(valid({ itSystemInstans: OTHER_SYSTEM, ...over })));
                 const res = await call(s.url, "POST", "/api/v1/abonnementer", { token: tokenB, body, unchecked: true });
                 assert.equal(res.status, status, JSON.stringify(res.body));
-                assert.ok(res.body.errors.some((e: any) => e.field === field), JSON.stringify(res.body.errors));
+                assert.ok(
+                    res.body.errors.some((e: any) => e.field === field),
+                    JSON.stringify(res.body.errors),
+                );
             });
         }
 
         it("a body that is not JSON is 400; a wrong content type 415", async function () {
             const notJson = await call(s.url, "POST", "/api/v1/abonnementer", { token: tokenB, rawBody: "{nope" });
             assert.equal(notJson.status, 400);
-            const wrongType = await call(s.url, "POST", "/api/v1/abonnementer",
-                { token: tokenB, rawBody: "<x/>", headers: { "Content-Type": "application/xml" } });
+            const wrongType = await call(s.url, "POST", "/api/v1/abonnementer", {
+                token: tokenB,
+                rawBody: "<x/>",
+                headers: { "Content-Type": "application/xml" },
+            });
             assert.equal(wrongType.status, 415);
         });
     });
@@ -225,9 +282,20 @@ describe("stand-in API contract (real HTTP)", function () {
             const id = mine.body.uuid;
             const tokenC = s.kommuner[2].token;
             assert.equal((await call(s.url, "GET", `/api/v1/abonnementer/${id}`, { token: tokenC })).status, 404);
-            assert.equal((await call(s.url, "PATCH", `/api/v1/abonnementer/${id}`,
-                { token: tokenC, body: { virkning: { to: "2030-01-01" } }, headers: { "If-Match": '"1"' } })).status, 404);
-            assert.equal((await call(s.url, "POST", `/api/v1/abonnementer/${id}/passiver`, { token: tokenC })).status, 404);
+            assert.equal(
+                (
+                    await call(s.url, "PATCH", `/api/v1/abonnementer/${id}`, {
+                        token: tokenC,
+                        body: { virkning: { to: "2030-01-01" } },
+                        headers: { "If-Match": '"1"' },
+                    })
+                ).status,
+                404,
+            );
+            assert.equal(
+                (await call(s.url, "POST", `/api/v1/abonnementer/${id}/passiver`, { token: tokenC })).status,
+                404,
+            );
             assert.equal((await call(s.url, "DELETE", `/api/v1/abonnementer/${id}`, { token: tokenC })).status, 404);
             const search = await call(s.url, "GET", "/api/v1/abonnementer", { token: tokenC });
             assert.equal(search.body.total, 0);
@@ -242,8 +310,14 @@ describe("stand-in API contract (real HTTP)", function () {
         it("of 20 simultaneous Opret for one key exactly one succeeds", async function () {
             const fresh = await startTestStandin({ kommuner: 1 });
             try {
-                const results = await Promise.all(Array.from({ length: 20 }, () =>
-                    call(fresh.url, "POST", "/api/v1/abonnementer", { token: fresh.kommuner[0].token, body: valid() })));
+                const results = await Promise.all(
+                    Array.from({ length: 20 }, () =>
+                        call(fresh.url, "POST", "/api/v1/abonnementer", {
+                            token: fresh.kommuner[0].token,
+                            body: valid(),
+                        }),
+                    ),
+                );
                 const statuses = results.map((r) => r.status).sort();
                 assert.equal(statuses.filter((x) => x === 201).length, 1, statuses.join(","));
                 assert.equal(statuses.filter((x) => x === 409).length, 19);
@@ -266,18 +340,35 @@ describe("stand-in API contract (real HTTP)", function () {
 
 describe("stand-in behaviour", function () {
     const body = (today: string) => ({
-        sortiment: BORGERBLIKKET_UUID, itSystemInstans: KMD_OPUS_DEBITOR_UUID, skemaversion: "1.3", virkning: { from: today, to: null },
+        sortiment: BORGERBLIKKET_UUID,
+        itSystemInstans: KMD_OPUS_DEBITOR_UUID,
+        skemaversion: "1.3",
+        virkning: { from: today, to: null },
     });
 
     it("keeps its data across a restart (SQLite on disk)", async function () {
         const first = await startTestStandin({ kommuner: 1 });
         const token = first.kommuner[0].token;
-        const created = await call(first.url, "POST", "/api/v1/abonnementer", { token, body: body(danishDateOf(new Date())) });
+        const created = await call(first.url, "POST", "/api/v1/abonnementer", {
+            token,
+            body: body(danishDateOf(new Date())),
+        });
         assert.equal(created.status, 201);
         await first.close();
-        const second = await startTestStandin({ kommuner: 0, dbPath: first.dbPath, seed: { tenants: [
-            { kommunekode: "0101", navn: "København", tokenSha256: [require("@fk-iac/klassifikation-standin").sha256Hex(token)], certificateFingerprints: [] },
-        ] } });
+        const second = await startTestStandin({
+            kommuner: 0,
+            dbPath: first.dbPath,
+            seed: {
+                tenants: [
+                    {
+                        kommunekode: "0101",
+                        navn: "København",
+                        tokenSha256: [require("@fk-iac/klassifikation-standin").sha256Hex(token)],
+                        certificateFingerprints: [],
+                    },
+                ],
+            },
+        });
         try {
             const read = await call(second.url, "GET", `/api/v1/abonnementer/${created.body.uuid}`, { token });
             assert.equal(read.status, 200);
@@ -293,8 +384,11 @@ describe("stand-in behaviour", function () {
             const token = s.kommuner[0].token;
             const today = danishDateOf(new Date());
             const first = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(today) });
-            const ended = await call(s.url, "PATCH", `/api/v1/abonnementer/${first.body.uuid}`,
-                { token, body: { virkning: { to: today } }, headers: { "If-Match": first.headers.etag as string } });
+            const ended = await call(s.url, "PATCH", `/api/v1/abonnementer/${first.body.uuid}`, {
+                token,
+                body: { virkning: { to: today } },
+                headers: { "If-Match": first.headers.etag as string },
+            });
             assert.equal(ended.status, 200);
             const older = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body("2025-01-01") });
             assert.equal(older.status, 201, JSON.stringify(older.body));
@@ -307,7 +401,10 @@ describe("stand-in behaviour", function () {
         const s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 3600 });
         try {
             const token = s.kommuner[0].token;
-            const created = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(danishDateOf(new Date())) });
+            const created = await call(s.url, "POST", "/api/v1/abonnementer", {
+                token,
+                body: body(danishDateOf(new Date())),
+            });
             assert.equal(created.body.levering.status, "Afventer");
             await s.admin("PUT", "/admin/clock", { offsetSeconds: 3601 });
             const later = await call(s.url, "GET", `/api/v1/abonnementer/${created.body.uuid}`, { token });
@@ -332,8 +429,10 @@ describe("stand-in behaviour", function () {
             await s.admin("PUT", "/admin/faults", { dropRate: 1 });
             await assert.rejects(call(s.url, "GET", "/api/v1/abonnementer", { token }), /socket hang up|ECONNRESET/);
             await s.admin("PUT", "/admin/faults", { lostResponseRate: 1 });
-            await assert.rejects(call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(danishDateOf(new Date())) }),
-                /socket hang up|ECONNRESET/);
+            await assert.rejects(
+                call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(danishDateOf(new Date())) }),
+                /socket hang up|ECONNRESET/,
+            );
             await s.admin("PUT", "/admin/faults", {});
             const after = await call(s.url, "GET", "/api/v1/abonnementer", { token });
             assert.equal(after.body.total, 1, "the write whose response was lost was carried out");
@@ -373,8 +472,11 @@ describe("stand-in behaviour", function () {
 
     it("starts from its command line on a free port and reports the URL", async function () {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fk-standin-cli-"));
-        const child = spawn(process.execPath, [path.join(repoRoot, "standin", "dist", "cli.js"), "--port", "0", "--db", path.join(dir, "db.sqlite")],
-            { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(
+            process.execPath,
+            [path.join(repoRoot, "standin", "dist", "cli.js"), "--port", "0", "--db", path.join(dir, "db.sqlite")],
+            { stdio: ["ignore", "pipe", "pipe"] },
+        );
         try {
             const line = await new Promise<string>((resolve, reject) => {
                 child.stdout!.once("data", (d) => resolve(String(d)));

@@ -17,7 +17,14 @@ describe("stand-in over TLS with client certificates", function () {
         pki = makeTestPki();
         client = pki.client("kommune-0461");
         rogue = pki.client("rogue-0461", { untrusted: true });
-        const tenants = [{ kommunekode: "0461", navn: "Odense", tokenSha256: [sha256Hex(token)], certificateFingerprints: [client.fingerprint256, rogue.fingerprint256] }];
+        const tenants = [
+            {
+                kommunekode: "0461",
+                navn: "Odense",
+                tokenSha256: [sha256Hex(token)],
+                certificateFingerprints: [client.fingerprint256, rogue.fingerprint256],
+            },
+        ];
         s = await startTestStandin({
             kommuner: 0,
             seed: { tenants },
@@ -36,7 +43,9 @@ describe("stand-in over TLS with client certificates", function () {
     });
 
     it("a registered client certificate acts for its municipality", async function () {
-        const res = await call(s.url, "GET", "/api/v1/abonnementer", { tls: { ca: pki.ca, cert: client.cert, key: client.key } });
+        const res = await call(s.url, "GET", "/api/v1/abonnementer", {
+            tls: { ca: pki.ca, cert: client.cert, key: client.key },
+        });
         assert.equal(res.status, 200);
         assert.equal(s.log.at(-1)?.kommunekode, "0461");
     });
@@ -46,13 +55,20 @@ describe("stand-in over TLS with client certificates", function () {
     });
 
     it("a certificate from another CA is refused, even if its fingerprint is registered", async function () {
-        await assert.rejects(call(s.url, "GET", "/api/v1/abonnementer", { tls: { ca: pki.ca, cert: rogue.cert, key: rogue.key } }));
-        const res = await call(relaxed.url, "GET", "/api/v1/abonnementer", { tls: { ca: pki.ca, cert: rogue.cert, key: rogue.key } });
+        await assert.rejects(
+            call(s.url, "GET", "/api/v1/abonnementer", { tls: { ca: pki.ca, cert: rogue.cert, key: rogue.key } }),
+        );
+        const res = await call(relaxed.url, "GET", "/api/v1/abonnementer", {
+            tls: { ca: pki.ca, cert: rogue.cert, key: rogue.key },
+        });
         assert.equal(res.status, 401, "an untrusted certificate never identifies a municipality");
     });
 
     it("the client refuses a server its CA did not sign", async function () {
-        await assert.rejects(call(s.url, "GET", "/healthz", { tls: { ca: rogue.cert } }), /self-signed|unable to verify|certificate/i);
+        await assert.rejects(
+            call(s.url, "GET", "/healthz", { tls: { ca: rogue.cert } }),
+            /self-signed|unable to verify|certificate/i,
+        );
     });
 
     it("when client certificates are optional, a bearer token still works over TLS", async function () {
