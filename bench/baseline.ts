@@ -8,8 +8,18 @@ import axios from "axios";
 import { danishToday } from "@fk-iac/klassifikation/rules";
 import { syntheticSystem } from "./common";
 
+interface Sortiment {
+    uuid: string;
+}
+interface Abonnement {
+    uuid: string;
+    sortiment: string;
+    itSystemInstans: string;
+    version: number;
+}
+
 async function pool<T>(n: number, parallel: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-    const out: T[] = new Array(n);
+    const out = new Array<T>(n);
     let next = 0;
     await Promise.all(
         Array.from({ length: Math.min(parallel, n) }, async () => {
@@ -30,8 +40,10 @@ async function main() {
     const today = danishToday();
     if (op === "create") {
         const uuids = await pool(count, parallel, async (i) => {
-            const s = (await http.get("/sortimenter", { params: { brugervendtnoegle: "Borgerblikket" } })).data
-                .items[0];
+            const found = await http.get<{ items: Sortiment[] }>("/sortimenter", {
+                params: { brugervendtnoegle: "Borgerblikket" },
+            });
+            const s = found.data.items[0];
             await http.get(`/it-systeminstanser/${syntheticSystem(i)}`);
             await http.get("/abonnementer", {
                 params: {
@@ -42,28 +54,28 @@ async function main() {
                     maksimalantalresultater: 500,
                 },
             });
-            const created = await http.post("/abonnementer", {
+            const created = await http.post<Abonnement>("/abonnementer", {
                 sortiment: s.uuid,
                 itSystemInstans: syntheticSystem(i),
                 skemaversion: "1.3",
                 virkning: { from: today, to: null },
                 note: "bench",
             });
-            return created.data.uuid as string;
+            return created.data.uuid;
         });
         process.stdout.write(`${JSON.stringify({ uuids })}\n`);
         return;
     }
-    const uuids: string[] = JSON.parse(process.env.BENCH_UUIDS ?? "[]");
+    const uuids = JSON.parse(process.env.BENCH_UUIDS ?? "[]") as string[];
     if (op === "refresh") {
         await pool(uuids.length, parallel, async (i) => {
-            const a = (await http.get(`/abonnementer/${uuids[i]}`)).data;
+            const a = (await http.get<Abonnement>(`/abonnementer/${uuids[i]}`)).data;
             await http.get(`/it-systeminstanser/${a.itSystemInstans}`);
             await http.get(`/sortimenter/${a.sortiment}`);
         });
     } else if (op === "destroy") {
         await pool(uuids.length, parallel, async (i) => {
-            const a = (await http.get(`/abonnementer/${uuids[i]}`)).data;
+            const a = (await http.get<Abonnement>(`/abonnementer/${uuids[i]}`)).data;
             await http.patch(
                 `/abonnementer/${uuids[i]}`,
                 { virkning: { to: today } },
@@ -74,7 +86,8 @@ async function main() {
     process.stdout.write("{}\n");
 }
 
-main().catch((err) => {
-    process.stderr.write(`${err?.response?.status ?? ""} ${err?.message ?? err}\n`);
+main().catch((err: unknown) => {
+    const status = axios.isAxiosError(err) ? (err.response?.status ?? "") : "";
+    process.stderr.write(`${status} ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
 });

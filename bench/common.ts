@@ -2,6 +2,7 @@
 // bench/RESULTS.md up to date section by section.
 import { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { collect, CliResult } from "../test/helpers/pulumi";
 import { KMD_OPUS_DEBITOR } from "@fk-iac/klassifikation/rules";
@@ -48,6 +49,5 @@ export function writeSection(name: string, markdown: string): void {
 }
 
 export function machine(): string {
-    const os = require("node:os");
     return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }

@@ -9,7 +9,7 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 export type Role = "CLI" | "language host" | "program" | "policy pack" | "provider" | "fleet" | "other";
 
 function roleOf(pid: number): Role {
-    let cmd = "";
+    let cmd: string;
     try {
         cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
     } catch {

@@ -118,7 +118,7 @@ async function floorUp(dir: string, stacks: string[], c: number): Promise<Run> {
         env: engineEnv(dir),
         stdio: ["pipe", "pipe", "pipe"],
     });
-    child.stdin!.end(stacks.map((s) => `s${s}`).join("\n"));
+    child.stdin.end(stacks.map((s) => `s${s}`).join("\n"));
     const m = await measureRun(child);
     if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
     return m;
@@ -195,7 +195,7 @@ async function main() {
         process.exitCode = 1;
 }
 
-main().catch((err) => {
-    process.stderr.write(`${err?.stack ?? err}\n`);
+main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
 });

@@ -21,11 +21,38 @@ interface Tables {
     providerBytes: number;
 }
 
+/** The engine's commands for one size: label, CLI arguments, and the baseline operation alike. */
+function operations(stack: string): Array<[string, string[], string | undefined]> {
+    const parallel = ["--parallel", String(PARALLEL), "--stack", stack];
+    return [
+        ["up", ["up", "--yes", "--skip-preview", ...parallel], "create"],
+        ["preview (no changes)", ["preview", "--expect-no-changes", ...parallel], undefined],
+        ["refresh", ["refresh", "--yes", "--skip-preview", ...parallel], "refresh"],
+        ["destroy", ["destroy", "--yes", "--skip-preview", ...parallel], "destroy"],
+    ];
+}
+
+/** The baseline script's same calls, as a child process measured like the engine. */
+async function runBaseline(op: string, n: number, standin: RunningStandin, uuids: string[]): Promise<Measured> {
+    const args = ["-r", "ts-node/register/transpile-only", path.join(benchDir, "baseline.ts")];
+    const child = spawn(process.execPath, [...args, op, standin.url, TOKEN_BASELINE, String(n), String(PARALLEL)], {
+        env: { ...process.env, BENCH_UUIDS: JSON.stringify(uuids) },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    const baseline = await measure(child);
+    if (baseline.result.code !== 0) throw new Error(`baseline ${op} failed: ${baseline.result.output}`);
+    return baseline;
+}
+
+/** The API calls per subscription that one engine command made, as a table row. */
+function callsRow(n: number, label: string, stats: ReturnType<RunningStandin["stats"]>): string {
+    const total = Object.values(stats).reduce((a, s) => a + s.total, 0);
+    const byOperation = Object.entries(stats).map(([op, s]) => `${op} ${(s.total / n).toFixed(1)}`);
+    return `| ${n} | ${label} | ${(total / n).toFixed(1)} | ${byOperation.join(", ") || "none"} |`;
+}
+
 /** One size: each operation through the engine, then the baseline's same calls, side by side. */
 async function benchSize(n: number, standin: RunningStandin, t: Tables): Promise<void> {
-    const tokenB = TOKEN_BASELINE;
-    const rows = t.rows;
-    const calls = t.calls;
     const ws = await PulumiWorkspace.create({
         programDir: path.join(benchDir, "fixtures", "many"),
         kommunekode: "0101",
@@ -34,68 +61,25 @@ async function benchSize(n: number, standin: RunningStandin, t: Tables): Promise
         await ws.setConfig("bench:count", String(n));
         await ws.setConfig("fk:endpoint", standin.url);
         await ws.setConfig("fk:token", TOKEN_ENGINE, true);
-        const ops: Array<[string, string[], string | undefined]> = [
-            ["up", ["up", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack], "create"],
-            [
-                "preview (no changes)",
-                ["preview", "--expect-no-changes", "--parallel", String(PARALLEL), "--stack", ws.stack],
-                undefined,
-            ],
-            [
-                "refresh",
-                ["refresh", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack],
-                "refresh",
-            ],
-            [
-                "destroy",
-                ["destroy", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", ws.stack],
-                "destroy",
-            ],
-        ];
         let uuids: string[] = [];
-        for (const [label, args, baselineOp] of ops) {
+        for (const [label, args, baselineOp] of operations(ws.stack)) {
             standin.resetStats();
             const engine: Measured = await measure(ws.start(args));
             if (engine.result.code !== 0) throw new Error(`pulumi ${label} failed:\n${engine.result.output}`);
             if (label === "up") {
                 const state = ws.resources().filter((r) => r.type.endsWith(":SortimentSubscription"));
-                t.providerBytes = state[0]?.inputs?.__provider?.length ?? 0;
+                const inputs = state[0]?.inputs as { __provider?: string } | undefined;
+                t.providerBytes = inputs?.__provider?.length ?? 0;
             }
-            const stats = standin.stats();
-            const total = Object.values(stats).reduce((a, s) => a + s.total, 0);
-            calls.push(
-                `| ${n} | ${label} | ${(total / n).toFixed(1)} | ${
-                    Object.entries(stats)
-                        .map(([op, s]) => `${op} ${(s.total / n).toFixed(1)}`)
-                        .join(", ") || "none"
-                } |`,
-            );
-            let baseline: Measured | undefined;
-            if (baselineOp) {
-                const child = spawn(
-                    process.execPath,
-                    [
-                        "-r",
-                        "ts-node/register/transpile-only",
-                        path.join(benchDir, "baseline.ts"),
-                        baselineOp,
-                        standin.url,
-                        tokenB,
-                        String(n),
-                        String(PARALLEL),
-                    ],
-                    { env: { ...process.env, BENCH_UUIDS: JSON.stringify(uuids) }, stdio: ["ignore", "pipe", "pipe"] },
-                );
-                baseline = await measure(child);
-                if (baseline.result.code !== 0)
-                    throw new Error(`baseline ${baselineOp} failed: ${baseline.result.output}`);
-                if (baselineOp === "create") uuids = JSON.parse(baseline.result.stdout).uuids;
-            }
+            t.calls.push(callsRow(n, label, standin.stats()));
+            const baseline = baselineOp ? await runBaseline(baselineOp, n, standin, uuids) : undefined;
+            if (baselineOp === "create" && baseline)
+                uuids = (JSON.parse(baseline.result.stdout) as { uuids: string[] }).uuids;
             const ratio = baseline ? `${(engine.seconds / baseline.seconds).toFixed(1)}x` : "n/a (no API calls)";
-            rows.push(
+            t.rows.push(
                 `| ${n} | ${label} | ${engine.seconds.toFixed(2)} | ${engine.peakMiB.toFixed(0)} | ${baseline ? baseline.seconds.toFixed(2) : "-"} | ${baseline ? baseline.peakMiB.toFixed(0) : "-"} | ${ratio} |`,
             );
-            process.stderr.write(`${rows[rows.length - 1]}\n`);
+            process.stderr.write(`${t.rows[t.rows.length - 1]}\n`);
         }
     } finally {
         ws.dispose();
@@ -157,7 +141,7 @@ async function main() {
     process.stdout.write(`${md}\n`);
 }
 
-main().catch((err) => {
-    process.stderr.write(`${err?.stack ?? err}\n`);
+main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
 });

@@ -15,7 +15,7 @@ export const httpsEndpointPolicy: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
-        const found = args.props.endpoint;
+        const found: unknown = args.props.endpoint;
         if (!known(found)) return;
         if (!endpointProblem(found)) return;
         reportViolation(

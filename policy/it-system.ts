@@ -14,7 +14,7 @@ export const itSystemUuidPolicy: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
-        const found = args.props.itSystemInstans;
+        const found: unknown = args.props.itSystemInstans;
         if (known(found) && UUID_PATTERN.test(found)) return;
         if (typeof found === "string" && !known(found)) return;
         reportViolation(
@@ -59,7 +59,7 @@ export const knownDebtorSystemPolicy: ResourceValidationPolicy = {
     },
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
-        const found = args.props.itSystemInstans;
+        const found: unknown = args.props.itSystemInstans;
         if (!known(found) || !UUID_PATTERN.test(found)) return;
         const { knownSystems } = args.getConfig<KnownDebtorSystemConfig>();
         if (knownSystems.map((s) => s.toLowerCase()).includes(found.toLowerCase())) return;

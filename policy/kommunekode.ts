@@ -17,7 +17,7 @@ export const kommunekodePolicy: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
-        const found = args.props.kommunekode;
+        const found: unknown = args.props.kommunekode;
         if (typeof found === "string" && !known(found)) return; // not known until apply
         if (isKommunekode(found)) return;
         reportViolation(

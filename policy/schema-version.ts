@@ -32,7 +32,7 @@ export const skemaversionPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const { allowedVersions } = args.getConfig<SkemaversionConfig>();
-        const found = args.props.skemaversion;
+        const found: unknown = args.props.skemaversion;
         if (typeof found === "string" && !known(found)) return; // not known until apply
         if (typeof found !== "string" || !allowedVersions.includes(found)) {
             reportViolation(

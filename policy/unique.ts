@@ -19,8 +19,8 @@ export const uniqueSubscriptionPolicy: StackValidationPolicy = {
         const seen = new Map<string, string>();
         for (const r of args.resources) {
             if (!isSubscription(r.type)) continue;
-            const sortiment = known(r.props.sortimentUuid) ? r.props.sortimentUuid : r.props.sortiment;
-            const system = r.props.itSystemInstans;
+            const sortiment: unknown = known(r.props.sortimentUuid) ? r.props.sortimentUuid : r.props.sortiment;
+            const system: unknown = r.props.itSystemInstans;
             if (!known(sortiment) || !known(system)) continue;
             const key = `${sortiment.toLowerCase()}|${system.toLowerCase()}`;
             const first = seen.get(key);

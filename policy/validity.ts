@@ -38,7 +38,7 @@ export const validFromWindowPolicy: ResourceValidationPolicy = {
     },
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
-        const found = args.props.validFrom;
+        const found: unknown = args.props.validFrom;
         if (args.props.validFromDefaulted === true || !known(found)) return;
         const { pastToleranceDays, maxDaysAhead } = args.getConfig<ValidFromWindowConfig>();
         const today = danishToday();
@@ -70,9 +70,9 @@ export const validToEmptyPolicy: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
-        const sortiment = args.props.sortimentNavn ?? args.props.sortiment;
+        const sortiment: unknown = args.props.sortimentNavn ?? args.props.sortiment;
         if (!known(sortiment) || sortiment.toLowerCase() !== "borgerblikket") return;
-        const found = args.props.validTo;
+        const found: unknown = args.props.validTo;
         if (found === undefined || found === null) return;
         if (!known(found)) return;
         reportViolation(

@@ -129,7 +129,9 @@ function rawRows(file: string, text: string): Array<{ line: number; raw: Record<
             ]);
         return records.slice(1).map((r) => ({
             line: r.line,
-            raw: Object.fromEntries(header.map((h, i) => [h, r.fields[i]?.trim() ?? ""]).filter(([, v]) => v !== "")),
+            raw: Object.fromEntries(
+                header.map((h, i): [string, string] => [h, r.fields[i]?.trim() ?? ""]).filter(([, v]) => v !== ""),
+            ),
         }));
     }
     const counter = new LineCounter();
@@ -139,13 +141,13 @@ function rawRows(file: string, text: string): Array<{ line: number; raw: Record<
             doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`),
         );
     }
-    let list = doc.contents;
-    if (isMap(list) && list.has("kommuner")) list = list.get("kommuner", true) as unknown as typeof list;
+    let list: unknown = doc.contents;
+    if (isMap(list) && list.has("kommuner")) list = list.get("kommuner", true);
     if (!isSeq(list))
         throw new InventoryError([`${file}: expected a list of municipalities (or a map with key "kommuner")`]);
     return list.items.map((item) => {
         const line = counter.linePos((item as YAMLMap).range?.[0] ?? 0).line;
-        const raw = (item as YAMLMap).toJSON?.() ?? item;
+        const raw: unknown = (item as YAMLMap).toJSON?.() ?? item;
         // Numbers such as 101 lose their leading zero in YAML; kommunekoder are strings.
         if (raw && typeof raw === "object" && typeof (raw as Record<string, unknown>).kommunekode === "number") {
             (raw as Record<string, unknown>).kommunekode = String(
@@ -162,7 +164,7 @@ export function readInventory(file: string): InventoryRow[] {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new InventoryError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`]);
+        throw new InventoryError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
     }
     const baseDir = path.dirname(path.resolve(file));
     const problems: string[] = [];
@@ -178,7 +180,7 @@ export function readInventory(file: string): InventoryRow[] {
             for (const issue of parsed.error.issues) {
                 const keys = issue.code === "unrecognized_keys" ? (issue as { keys: string[] }).keys : [];
                 const field = keys.length ? keys.join(", ") : issue.path.join(".") || "(row)";
-                const value = keys.length ? undefined : (raw as Record<string, unknown>)?.[String(issue.path[0])];
+                const value = keys.length ? undefined : raw?.[String(issue.path[0])];
                 problems.push(
                     `${file}:${line}: ${field}${value === undefined ? "" : ` ${JSON.stringify(value)}`} ${keys.length ? `is not a column; allowed: ${FIELDS.join(", ")}` : issue.message}`,
                 );
@@ -223,7 +225,8 @@ export function credentialEnv(row: InventoryRow): Record<string, string> {
             token = fs.readFileSync(c.path, "utf8").trim();
         } catch (err) {
             throw new Error(
-                `credentials ${row.credentialsRef}: cannot read ${c.path} (${(err as NodeJS.ErrnoException).code ?? err})`,
+                `credentials ${row.credentialsRef}: cannot read ${c.path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+                { cause: err },
             );
         }
         if (!token) throw new Error(`credentials ${row.credentialsRef}: ${c.path} is empty`);

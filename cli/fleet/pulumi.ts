@@ -14,12 +14,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 
 /** An inline Pulumi program: creates the stack's resources and returns its outputs. */
 export type InlineProgram = () => Promise<Record<string, unknown>>;
 
 type InlineLanguageServer = grpc.UntypedServiceImplementation & { onPulumiExit(hasError: boolean): void };
+/* eslint-disable @typescript-eslint/no-require-imports -- SDK modules outside its typings, typed here */
 const { LanguageServer } = require("@pulumi/pulumi/automation/server") as {
     LanguageServer: new (program: InlineProgram) => InlineLanguageServer;
 };
@@ -29,6 +31,7 @@ const { LanguageRuntimeService } = require("@pulumi/pulumi/proto/language_grpc_p
 const { grpcChannelOptions } = require("@pulumi/pulumi/runtime/settings") as {
     grpcChannelOptions: grpc.ChannelOptions;
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What the fleet runs on a stack with one CLI call. */
 export type StackCommand = "up" | "preview" | "refresh" | "destroy";
@@ -86,7 +89,7 @@ function exec(ctx: CliContext, args: string[]): Promise<void> {
 /** The changes and the stack's outputs, read from the engine's event log of one call. */
 function readEventLog(file: string): CliOutcome {
     const outcome: CliOutcome = { changes: {}, outputs: {} };
-    let text = "";
+    let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch {
@@ -94,10 +97,10 @@ function readEventLog(file: string): CliOutcome {
     }
     for (const line of text.split("\n")) {
         if (!line.trim()) continue;
-        const event = JSON.parse(line);
+        const event = JSON.parse(line) as EngineEvent;
         if (event.summaryEvent) outcome.changes = event.summaryEvent.resourceChanges ?? {};
         const res = event.resOutputsEvent?.metadata;
-        if (res?.type === "pulumi:pulumi:Stack") outcome.outputs = res.new?.outputs ?? {};
+        if (res?.type === "pulumi:pulumi:Stack") outcome.outputs = (res.new?.outputs ?? {}) as Record<string, unknown>;
     }
     return outcome;
 }
@@ -162,7 +165,7 @@ export async function stackOutputs(ctx: CliContext): Promise<Record<string, unkn
         "--stack",
         ctx.stack,
     ]);
-    return JSON.parse(json || "{}");
+    return JSON.parse(json || "{}") as Record<string, unknown>;
 }
 
 /** The stack's settings file in the project folder. */

@@ -94,7 +94,7 @@ function fingerprint(row: InventoryRow): string {
 
 function readJournal(file: string): Record<string, JournalEntry> {
     try {
-        return JSON.parse(fs.readFileSync(file, "utf8"));
+        return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, JournalEntry>;
     } catch {
         return {};
     }
@@ -164,7 +164,7 @@ function stackConfig(row: InventoryRow): Record<string, string> {
     };
 }
 
-const program: InlineProgram = async () => gb10Program();
+const program: InlineProgram = () => Promise.resolve(gb10Program());
 
 const summarize = (changes: Record<string, number>) =>
     Object.entries(changes)
@@ -231,6 +231,12 @@ async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): 
     }
 }
 
+/** When `up` may skip the stack: the time of its last successful up with the same fingerprint. */
+function unchangedSince(last: JournalEntry | undefined, fp: string, opts: FleetOptions): string | undefined {
+    const same = opts.operation === "up" && !opts.force && last?.operation === "up" && last.result === "succeeded";
+    return same && last.fingerprint === fp ? last.at : undefined;
+}
+
 async function runOne(
     row: InventoryRow,
     opts: FleetOptions,
@@ -252,17 +258,11 @@ async function runOne(
         ...(o.task ? { task: o.task } : {}),
     });
     const fp = fingerprint(row);
-    const last = journal[name];
-    if (
-        opts.operation === "up" &&
-        !opts.force &&
-        last?.operation === "up" &&
-        last.result === "succeeded" &&
-        last.fingerprint === fp
-    ) {
+    const unchanged = unchangedSince(journal[name], fp, opts);
+    if (unchanged) {
         return done({
             result: "skipped",
-            message: `unchanged since the last successful up (${last.at}); --force re-runs it`,
+            message: `unchanged since the last successful up (${unchanged}); --force re-runs it`,
             changes: {},
         });
     }
@@ -305,7 +305,7 @@ export async function runFleet(opts: FleetOptions): Promise<StackResult[]> {
     const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: !!opts.engineEnv[skip] || !!process.env[skip] });
     const journalFile = path.join(opts.stateDir, "journal.json");
     const journal = readJournal(journalFile);
-    const results: StackResult[] = new Array(opts.rows.length);
+    const results = new Array<StackResult>(opts.rows.length);
     let next = 0;
     const saveJournal = () => fs.writeFileSync(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
     const worker = async () => {

@@ -5,9 +5,10 @@ import { fork } from "node:child_process";
 import * as path from "node:path";
 
 /** Returns the type errors of the program at `entry`, formatted; empty when it is clean. */
-export function typeErrors(entry: string, tsconfig: string): string[] {
-    const ts: typeof import("typescript") = require("typescript");
-    const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+export async function typeErrors(entry: string, tsconfig: string): Promise<string[]> {
+    // Loaded only here (in the child), never in the fleet's own process.
+    const ts = await import("typescript");
+    const read = ts.readConfigFile(tsconfig, (f) => ts.sys.readFile(f));
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig));
     const program = ts.createProgram([entry], { ...parsed.options, noEmit: true });
     return ts.getPreEmitDiagnostics(program).map((d) =>
@@ -36,5 +37,11 @@ export function typeErrorsInChild(entry: string, tsconfig: string): Promise<stri
 
 if (require.main === module) {
     const [entry, tsconfig] = process.argv.slice(2);
-    process.send!(typeErrors(entry, tsconfig), () => process.disconnect());
+    typeErrors(entry, tsconfig).then(
+        (errors) => process.send!(errors, () => process.disconnect()),
+        (err: unknown) => {
+            process.stderr.write(`the type check failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+        },
+    );
 }

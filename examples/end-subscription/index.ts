@@ -11,7 +11,8 @@ const config = new pulumi.Config();
 const subscription = new SortimentSubscription("borgerblikket-kmd-opus-debitor", {
     ...gb10Subscription,
     validTo: config.get("endOn"),
-    onDestroy: (config.get("onDestroy") ?? "endDate") as DestroyBehaviour,
+    // The provider's check refuses anything but the four behaviours, naming them.
+    onDestroy: config.get<DestroyBehaviour>("onDestroy") ?? "endDate",
 });
 
 export const abonnementUuid = subscription.abonnementUuid;

@@ -63,7 +63,10 @@ export interface ClassificationApi {
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const USER_AGENT = `fk-iac-klassifikation/${require("../package.json").version} (pulumi dynamic provider; node ${process.version})`;
+// package.json is outside src (the compiler's rootDir), so it is read when the module loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require("../package.json") as { version: string };
+const USER_AGENT = `fk-iac-klassifikation/${version} (pulumi dynamic provider; node ${process.version})`;
 
 /** Logs to stderr when FK_KLASSIFIKATION_DEBUG is set, with every secret replaced by [secret]. */
 export type DebugLog = (message: string) => void;

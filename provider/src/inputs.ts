@@ -47,6 +47,7 @@ const rules: Record<string, z.ZodType> = {
         .trim()
         .min(1, 'must not be empty; give a brugervendtnoegle such as "Borgerblikket" or a uuid')
         .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
+        // eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
         .refine((s) => !/[\u0000-\u001f<>{}\\]/.test(s), "must not contain control characters or <>{}\\"),
     itSystemInstans: text("the it-systeminstans uuid").refine(
         (s) => ANY_CASE_UUID_PATTERN.test(s),
@@ -99,16 +100,8 @@ export function checkInputs(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-    const failures: CheckFailure[] = [];
+    const failures: CheckFailure[] = unknownInputs(news);
     const out: Record<string, unknown> = { ...news };
-    for (const key of Object.keys(news)) {
-        if (!(key in rules) && !INTERNAL.has(key)) {
-            failures.push({
-                property: key.slice(0, 80),
-                reason: `${key.length > 80 ? `${key.slice(0, 80)}…` : key} is not an input of SortimentSubscription; allowed: ${USER_INPUTS.join(", ")}`,
-            });
-        }
-    }
     for (const [key, rule] of Object.entries(rules)) {
         const value = news[key];
         if (value === UNKNOWN_VALUE) continue;
@@ -117,31 +110,44 @@ export function checkInputs(
             continue;
         }
         const parsed = rule.safeParse(value);
-        if (!parsed.success) {
-            const message =
-                value === undefined || value === null
-                    ? (MISSING[key] ?? "is required")
-                    : parsed.error.issues[0].message;
-            // An endpoint may carry user:password; never echo it.
-            const shown =
-                key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
-            failures.push({
-                property: key,
-                reason:
-                    value === undefined || value === null
-                        ? `${key} ${message}`
-                        : `${key} is ${show(shown)}: ${message}`,
-            });
-        } else {
-            out[key] = parsed.data;
-        }
+        if (parsed.success) out[key] = parsed.data;
+        else failures.push(ruleFailure(key, value, parsed.error.issues[0].message));
     }
+    normalise(out, olds);
+    const order = validityOrderFailure(out);
+    if (order) failures.push(order);
+    return { inputs: out, failures };
+}
+
+/** Keys that are not inputs of the resource. */
+function unknownInputs(news: Record<string, unknown>): CheckFailure[] {
+    return Object.keys(news)
+        .filter((key) => !(key in rules) && !INTERNAL.has(key))
+        .map((key) => ({
+            property: key.slice(0, 80),
+            reason: `${key.length > 80 ? `${key.slice(0, 80)}…` : key} is not an input of SortimentSubscription; allowed: ${USER_INPUTS.join(", ")}`,
+        }));
+}
+
+/** A value its rule refused (or a missing required one), named with the value shown safely. */
+function ruleFailure(key: string, value: unknown, ruleMessage: string): CheckFailure {
+    if (value === undefined || value === null)
+        return { property: key, reason: `${key} ${MISSING[key] ?? "is required"}` };
+    // An endpoint may carry user:password; never echo it.
+    const shown = key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
+    return { property: key, reason: `${key} is ${show(shown)}: ${ruleMessage}` };
+}
+
+/**
+ * Lower-case uuids, the default onDestroy, and validFrom: a defaulted one keeps its first value
+ * (from `olds`), so a later `pulumi up` on another day shows no change.
+ */
+function normalise(out: Record<string, unknown>, olds: Record<string, unknown>): void {
     if (typeof out.itSystemInstans === "string" && out.itSystemInstans !== UNKNOWN_VALUE)
         out.itSystemInstans = out.itSystemInstans.toLowerCase();
     if (typeof out.sortiment === "string" && ANY_CASE_UUID_PATTERN.test(out.sortiment))
         out.sortiment = out.sortiment.toLowerCase();
     out.onDestroy ??= "endDate";
-
     if (out.validFrom === undefined) {
         const previous = olds.validFrom;
         out.validFrom = typeof previous === "string" && previous !== UNKNOWN_VALUE ? previous : danishToday();
@@ -149,22 +155,14 @@ export function checkInputs(
     } else if (out.validFrom !== UNKNOWN_VALUE) {
         out.validFromDefaulted = false;
     }
+}
+
+/** validTo before validFrom, when both are known dates. */
+function validityOrderFailure(out: Record<string, unknown>): CheckFailure | undefined {
     const { validFrom, validTo } = out;
-    if (
-        typeof validFrom === "string" &&
-        typeof validTo === "string" &&
-        validFrom !== UNKNOWN_VALUE &&
-        validTo !== UNKNOWN_VALUE &&
-        isCalendarDate(validFrom) &&
-        isCalendarDate(validTo) &&
-        validTo < validFrom
-    ) {
-        failures.push({
-            property: "validTo",
-            reason: `validTo is "${validTo}": must not be before validFrom "${validFrom}"`,
-        });
-    }
-    return { inputs: out, failures };
+    const known = (v: unknown): v is string => typeof v === "string" && v !== UNKNOWN_VALUE && isCalendarDate(v);
+    if (!known(validFrom) || !known(validTo) || validTo >= validFrom) return undefined;
+    return { property: "validTo", reason: `validTo is "${validTo}": must not be before validFrom "${validFrom}"` };
 }
 
 export function isUnknown(v: unknown): boolean {

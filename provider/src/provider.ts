@@ -48,6 +48,83 @@ const DESTROY_OPERATION: Record<Exclude<DestroyBehaviour, "retain">, string> = {
     delete: "Slet abonnement",
 };
 
+/** What replaces a subscription and what changes it in place. */
+function diffSubscription(olds: SubscriptionOutputs, news: CheckedInputs): dynamic.DiffResult {
+    const replaces: string[] = [];
+    const changed: string[] = [];
+    const sameSortiment = isUnknown(news.sortiment)
+        ? false
+        : news.sortiment === olds.sortiment ||
+          news.sortiment === olds.sortimentUuid ||
+          news.sortiment === olds.sortimentNavn;
+    if (!sameSortiment) replaces.push("sortiment");
+    if (news.itSystemInstans !== olds.itSystemInstans) replaces.push("itSystemInstans");
+    if (news.skemaversion !== olds.skemaversion) replaces.push("skemaversion");
+    // Another municipality's subscription is another subscription.
+    if (news.kommunekode !== olds.kommunekode) replaces.push("kommunekode");
+    // A defaulted validFrom stays the creation day: it never causes a change by itself.
+    if (!news.validFromDefaulted && news.validFrom !== olds.validFrom) replaces.push("validFrom");
+    // Out-of-band passivation or deletion found by refresh: only a new subscription repairs it.
+    if (olds.livscyklus === "Passiv" || olds.livscyklus === "Slettet") replaces.push("livscyklus");
+    if ((news.validTo ?? null) !== (olds.validTo ?? null)) changed.push("validTo");
+    if (news.onDestroy !== olds.onDestroy) changed.push("onDestroy");
+    if (news.managedBy !== olds.managedBy) changed.push("managedBy");
+    // A new endpoint is only recorded: it may be a new name for the same system, and a replacement
+    // there would adopt and then end the very same subscription. If it is another system, the next
+    // refresh finds the subscription gone and `up` creates it there.
+    if ((news.endpoint ?? null) !== (olds.endpoint ?? null)) changed.push("endpoint");
+    const keyUnchanged =
+        !replaces.includes("sortiment") && !replaces.includes("itSystemInstans") && !replaces.includes("kommunekode");
+    return {
+        changes: replaces.length + changed.length > 0,
+        replaces,
+        // With the same sortiment and subscriber, the old subscription must end before the new one
+        // starts (one active subscription per key); otherwise create first, so service never stops.
+        deleteBeforeReplace: replaces.length > 0 && keyUnchanged,
+    };
+}
+
+/** What the subscription should be, as conflict messages name it. */
+function wantedText(inputs: CheckedInputs): string {
+    return `skemaversion ${inputs.skemaversion}, validFrom ${inputs.validFrom}, validTo ${inputs.validTo ?? "(empty)"}`;
+}
+
+function conflictWith(a: Abonnement, inputs: CheckedInputs) {
+    return errors.conflictingSubscription(
+        { uuid: a.uuid, skemaversion: a.skemaversion, from: a.virkning.from, to: a.virkning.to },
+        wantedText(inputs),
+    );
+}
+
+/**
+ * The active subscription with this key that is the one wanted (same schema version and validity; a
+ * defaulted validFrom also matches our own note); refuses when the one there is different.
+ */
+function matchingSubscription(existing: Abonnement[], inputs: CheckedInputs, note: string): Abonnement {
+    const to = inputs.validTo ?? null;
+    const match = existing.find(
+        (a) =>
+            a.skemaversion === inputs.skemaversion &&
+            a.virkning.to === to &&
+            (a.virkning.from === inputs.validFrom || (inputs.validFromDefaulted && a.note === note)),
+    );
+    if (!match) throw conflictWith(existing[0], inputs);
+    return match;
+}
+
+/** A 409 naming a subscription that overlaps in time but is not active today (e.g. it starts later): report it as is. */
+async function refuseInactiveConflict(
+    api: ClassificationApi,
+    uuid: string,
+    key: AbonnementFilter,
+    inputs: CheckedInputs,
+): Promise<void> {
+    const other = await api.getAbonnement(uuid);
+    if (other && !(await api.searchAbonnementer(key)).some((a) => a.uuid === other.uuid)) {
+        throw conflictWith(other, inputs);
+    }
+}
+
 /** Attempts of the look-up-then-create loop before giving up. */
 const CREATE_ATTEMPTS = 6;
 
@@ -61,8 +138,9 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         this.fixedApi = api;
     }
 
-    async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    configure(req: dynamic.ConfigureRequest): Promise<void> {
         this.config = req.config;
+        return Promise.resolve();
     }
 
     /**
@@ -102,45 +180,15 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         }
     }
 
-    async check(olds: any, news: any): Promise<dynamic.CheckResult> {
-        return checkInputs(olds ?? {}, news ?? {});
+    check(
+        olds: Record<string, unknown> | undefined,
+        news: Record<string, unknown> | undefined,
+    ): Promise<dynamic.CheckResult> {
+        return Promise.resolve(checkInputs(olds ?? {}, news ?? {}));
     }
 
-    async diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
-        const replaces: string[] = [];
-        const changed: string[] = [];
-        const sameSortiment = isUnknown(news.sortiment)
-            ? false
-            : news.sortiment === olds.sortiment ||
-              news.sortiment === olds.sortimentUuid ||
-              news.sortiment === olds.sortimentNavn;
-        if (!sameSortiment) replaces.push("sortiment");
-        if (news.itSystemInstans !== olds.itSystemInstans) replaces.push("itSystemInstans");
-        if (news.skemaversion !== olds.skemaversion) replaces.push("skemaversion");
-        // Another municipality's subscription is another subscription.
-        if (news.kommunekode !== olds.kommunekode) replaces.push("kommunekode");
-        // A defaulted validFrom stays the creation day: it never causes a change by itself.
-        if (!news.validFromDefaulted && news.validFrom !== olds.validFrom) replaces.push("validFrom");
-        // Out-of-band passivation or deletion found by refresh: only a new subscription repairs it.
-        if (olds.livscyklus === "Passiv" || olds.livscyklus === "Slettet") replaces.push("livscyklus");
-        if ((news.validTo ?? null) !== (olds.validTo ?? null)) changed.push("validTo");
-        if (news.onDestroy !== olds.onDestroy) changed.push("onDestroy");
-        if (news.managedBy !== olds.managedBy) changed.push("managedBy");
-        // A new endpoint is only recorded: it may be a new name for the same system, and a replacement
-        // there would adopt and then end the very same subscription. If it is another system, the next
-        // refresh finds the subscription gone and `up` creates it there.
-        if ((news.endpoint ?? null) !== (olds.endpoint ?? null)) changed.push("endpoint");
-        const keyUnchanged =
-            !replaces.includes("sortiment") &&
-            !replaces.includes("itSystemInstans") &&
-            !replaces.includes("kommunekode");
-        return {
-            changes: replaces.length + changed.length > 0,
-            replaces,
-            // With the same sortiment and subscriber, the old subscription must end before the new one
-            // starts (one active subscription per key); otherwise create first, so service never stops.
-            deleteBeforeReplace: replaces.length > 0 && keyUnchanged,
-        };
+    diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
+        return Promise.resolve(diffSubscription(olds, news));
     }
 
     private async resolveSortiment(api: ClassificationApi, ref: string): Promise<Sortiment> {
@@ -193,7 +241,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return out;
     }
 
-    async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
+    /** The checks before any write: the municipality, the sortiment and its schema version, the subscriber. */
+    private async prepareCreate(inputs: CheckedInputs) {
         const api = this.client(inputs.endpoint);
         await this.mustActFor(api, inputs.kommunekode, "Opret abonnement", inputs.endpoint);
         const sortiment = await this.resolveSortiment(api, inputs.sortiment);
@@ -206,13 +255,21 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         }
         const system = await api.getItSystemInstans(inputs.itSystemInstans);
         if (!system) throw errors.unknownItSystem(inputs.itSystemInstans);
+        return { api, sortiment, systemName: system.navn };
+    }
+
+    async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
+        const { api, sortiment, systemName } = await this.prepareCreate(inputs);
         const key: AbonnementFilter = {
             sortiment: sortiment.uuid,
             itSystemInstans: inputs.itSystemInstans,
             aktiv: true,
         };
-        const wanted = { skemaversion: inputs.skemaversion, from: inputs.validFrom, to: inputs.validTo ?? null };
         const note = `managed by pulumi: ${inputs.managedBy}`;
+        const done = (a: Abonnement, adopted: boolean) => ({
+            id: a.uuid,
+            outs: this.outputs(inputs, a, sortiment, systemName, adopted),
+        });
 
         // Look up first, every time: a lost response, a timeout or a killed `pulumi up` may have
         // created it already. Opret itself is never retried blindly.
@@ -220,21 +277,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
             const existing = await api.searchAbonnementer(key);
             if (existing.length > 0) {
-                const match = existing.find(
-                    (a) =>
-                        a.skemaversion === wanted.skemaversion &&
-                        a.virkning.to === wanted.to &&
-                        (a.virkning.from === wanted.from || (inputs.validFromDefaulted && a.note === note)),
-                );
-                if (!match) {
-                    const e = existing[0];
-                    throw errors.conflictingSubscription(
-                        { uuid: e.uuid, skemaversion: e.skemaversion, from: e.virkning.from, to: e.virkning.to },
-                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`,
-                    );
-                }
-                const adopted = match.note !== note;
-                return { id: match.uuid, outs: this.outputs(inputs, match, sortiment, system.navn, adopted) };
+                const match = matchingSubscription(existing, inputs, note);
+                return done(match, match.note !== note);
             }
             const outcome = await api.createAbonnement({
                 sortiment: sortiment.uuid,
@@ -243,12 +287,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                 virkning: { from: inputs.validFrom, to: inputs.validTo ?? null },
                 note,
             });
-            if (outcome.kind === "created") {
-                return {
-                    id: outcome.abonnement.uuid,
-                    outs: this.outputs(inputs, outcome.abonnement, sortiment, system.navn, false),
-                };
-            }
+            if (outcome.kind === "created") return done(outcome.abonnement, false);
             // conflict: someone created one in between (or a subscription overlaps in time); unknown:
             // the outcome is not known. Either way the next look-up decides.
             lastCause =
@@ -256,19 +295,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                     ? `409 conflict with ${outcome.existing ?? "an existing subscription"}`
                     : outcome.cause;
             if (outcome.kind === "conflict" && outcome.existing) {
-                const other = await api.getAbonnement(outcome.existing);
-                if (other && !(await api.searchAbonnementer(key)).some((a) => a.uuid === other.uuid)) {
-                    // It overlaps in time but is not active today (e.g. it starts later): report it as is.
-                    throw errors.conflictingSubscription(
-                        {
-                            uuid: other.uuid,
-                            skemaversion: other.skemaversion,
-                            from: other.virkning.from,
-                            to: other.virkning.to,
-                        },
-                        `skemaversion ${wanted.skemaversion}, validFrom ${wanted.from}, validTo ${wanted.to ?? "(empty)"}`,
-                    );
-                }
+                await refuseInactiveConflict(api, outcome.existing, key, inputs);
             }
             await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000)));
         }
@@ -383,22 +410,27 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
  * Entry point of the serialized shim (resource.ts): one provider per process, each operation's failure
  * reported once, without a stack trace (see reporting.ts).
  */
+type Inputs = Record<string, unknown> | undefined;
+type Outputs = SubscriptionOutputs;
+type Checked = CheckedInputs;
 let instance: dynamic.ResourceProvider | undefined;
 export function handler(): dynamic.ResourceProvider {
     if (!instance) {
         const p = new SortimentSubscriptionProvider();
         instance = {
+            // The engine hands over untyped values: news as the program sent them, olds and props as
+            // this provider's check and create/read/update returned them (the shapes typed here).
             configure: (req) => reported(() => p.configure(req)),
-            check: (olds, news) =>
+            check: (olds: Inputs, news: Inputs) =>
                 reported(async () => {
                     const result = await p.check(olds, news);
-                    return { ...result, failures: forEngine(result.failures, news) };
+                    return { ...result, failures: forEngine(result.failures, news ?? {}) };
                 }),
-            diff: (id, olds, news) => reported(() => p.diff(id, olds, news)),
-            create: (inputs) => reported(() => p.create(inputs)),
-            read: (id, props) => reported(() => p.read(id, props)),
-            update: (id, olds, news) => reported(() => p.update(id, olds, news)),
-            delete: (id, props) => reported(() => p.delete(id, props)),
+            diff: (id, olds: Outputs, news: Checked) => reported(() => p.diff(id, olds, news)),
+            create: (inputs: Checked) => reported(() => p.create(inputs)),
+            read: (id, props: Outputs) => reported(() => p.read(id, props)),
+            update: (id, olds: Outputs, news: Checked) => reported(() => p.update(id, olds, news)),
+            delete: (id, props: Outputs) => reported(() => p.delete(id, props)),
         };
     }
     return instance;

@@ -131,10 +131,12 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
                 validFrom: args.validFrom,
                 validTo: args.validTo,
                 onDestroy: args.onDestroy,
-                kommunekode: args.kommunekode ?? new pulumi.Config("kommune").get("kode"),
+                kommunekode: args.kommunekode ?? new pulumi.Config("kommune").get<string>("kode"),
                 endpoint:
                     args.endpoint ??
-                    (new pulumi.Config("fk").get("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined),
+                    (new pulumi.Config("fk").get<string>("endpoint") ||
+                        process.env.FK_KLASSIFIKATION_ENDPOINT ||
+                        undefined),
                 managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
                 abonnementUuid: undefined,
                 sortimentUuid: undefined,

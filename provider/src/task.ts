@@ -70,11 +70,6 @@ export function assessTask(
     expected: TaskExpectation = {},
     now = new Date(),
 ): TaskAssessment {
-    const want = {
-        sortiment: expected.sortiment ?? BORGERBLIKKET,
-        itSystemInstans: expected.itSystemInstans ?? KMD_OPUS_DEBITOR,
-        skemaversion: expected.skemaversion ?? REQUIRED_SKEMAVERSION,
-    };
     if (!a) {
         return {
             state: "wrong",
@@ -87,7 +82,39 @@ export function assessTask(
             ],
         };
     }
-    const today = danishToday(now);
+    const checks = valueChecks(a, sortiment, expected, danishToday(now));
+    const created = checks.every((c) => c.ok);
+    const hours = (now.getTime() - Date.parse(a.registrering.oprettet)) / 3_600_000;
+    const delivered = a.levering.status === "Leveret";
+    const criteria: Criterion[] = [
+        {
+            name: "1. created correctly",
+            ok: created,
+            detail: created
+                ? `subscription ${a.uuid} is in force with the task's values`
+                : checks
+                      .filter((c) => !c.ok)
+                      .map((c) => `${c.name}: ${c.detail}`)
+                      .join("; "),
+        },
+        ...checks.map((c) => ({ ...c, name: `   ${c.name}` })),
+        { name: "2. visible to the debtor system", ok: delivered, detail: deliveryDetail(a, hours) },
+    ];
+    return { state: !created ? "wrong" : delivered ? "done" : "pending", criteria, hoursSinceCreation: hours };
+}
+
+/** Criterion 1's parts: each value of the subscription against the task's. */
+function valueChecks(
+    a: Abonnement,
+    sortiment: Sortiment | undefined,
+    expected: TaskExpectation,
+    today: string,
+): Criterion[] {
+    const want = {
+        sortiment: expected.sortiment ?? BORGERBLIKKET,
+        itSystemInstans: expected.itSystemInstans ?? KMD_OPUS_DEBITOR,
+        skemaversion: expected.skemaversion ?? REQUIRED_SKEMAVERSION,
+    };
     const checks: Criterion[] = [
         {
             name: "sortiment",
@@ -125,27 +152,14 @@ export function assessTask(
             detail: `${a.kommunekode} (expected ${expected.kommunekode}: the credentials must be the municipality's own)`,
         });
     }
-    const created = checks.every((c) => c.ok);
-    const hours = (now.getTime() - Date.parse(a.registrering.oprettet)) / 3_600_000;
-    const delivered = a.levering.status === "Leveret";
-    const deliveryDetail = delivered
-        ? `delivered to the debtor system at ${a.levering.leveretTidspunkt}`
-        : a.levering.status === "Afventer"
-          ? `pending, ${hours.toFixed(1)} hour(s) since creation; expected by ${a.levering.forventetTidspunkt ?? "(unknown)"} (it can take up to a day)`
-          : "stopped: the subscription is not in force";
-    const criteria: Criterion[] = [
-        {
-            name: "1. created correctly",
-            ok: created,
-            detail: created
-                ? `subscription ${a.uuid} is in force with the task's values`
-                : checks
-                      .filter((c) => !c.ok)
-                      .map((c) => `${c.name}: ${c.detail}`)
-                      .join("; "),
-        },
-        ...checks.map((c) => ({ ...c, name: `   ${c.name}` })),
-        { name: "2. visible to the debtor system", ok: delivered, detail: deliveryDetail },
-    ];
-    return { state: !created ? "wrong" : delivered ? "done" : "pending", criteria, hoursSinceCreation: hours };
+    return checks;
+}
+
+/** Criterion 2's detail: delivered, pending (for how long, expected when) or stopped. */
+function deliveryDetail(a: Abonnement, hours: number): string {
+    if (a.levering.status === "Leveret") return `delivered to the debtor system at ${a.levering.leveretTidspunkt}`;
+    if (a.levering.status === "Afventer") {
+        return `pending, ${hours.toFixed(1)} hour(s) since creation; expected by ${a.levering.forventetTidspunkt ?? "(unknown)"} (it can take up to a day)`;
+    }
+    return "stopped: the subscription is not in force";
 }

@@ -20,9 +20,25 @@ export function showValue(value: unknown, max: number = MAX_SHOWN_CHARACTERS): s
         return `${JSON.stringify(`${value.slice(0, max)}…`)} (${value.length} characters)`;
     }
     try {
-        text = JSON.stringify(value) ?? String(value);
+        text = JSON.stringify(value) ?? plain(value);
     } catch {
-        text = String(value);
+        text = plain(value); // a BigInt, or an object with a cycle
     }
     return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** What JSON cannot show: a BigInt as its digits, else the kind of value. */
+function plain(value: unknown): string {
+    switch (typeof value) {
+        case "bigint":
+        case "number":
+        case "boolean":
+            return String(value);
+        case "symbol":
+            return value.toString();
+        case "function":
+            return "(a function)";
+        default:
+            return Object.prototype.toString.call(value);
+    }
 }

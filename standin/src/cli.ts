@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import type { FaultSettings } from "./faults";
 import { readSeedFile, sha256Hex } from "./seed";
 import { readPem, RequestLogEntry, StandinOptions, startStandin } from "./server";
 
@@ -49,7 +50,7 @@ function optionsFrom(argv: string[]): StandinOptions {
         throw new Error("--tls-cert and --tls-key go together");
     if (values["require-client-cert"] && !values["client-ca"])
         throw new Error("--require-client-cert needs --client-ca");
-    if (values.db !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(values.db!)), { recursive: true });
+    if (values.db !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
     return {
         host: values.host,
         port,
@@ -57,7 +58,7 @@ function optionsFrom(argv: string[]): StandinOptions {
         seed: values.seed ? readSeedFile(values.seed) : undefined,
         deliveryDelaySeconds: delay,
         adminToken: process.env.FK_STANDIN_ADMIN_TOKEN || undefined,
-        faults: values.faults ? JSON.parse(values.faults) : undefined,
+        faults: values.faults ? (JSON.parse(values.faults) as Partial<FaultSettings>) : undefined,
         log: requestLog(values.log),
         tls: values["tls-cert"]
             ? {
@@ -83,7 +84,7 @@ async function main(argv: string[]): Promise<void> {
     const standin = await startStandin(optionsFrom(argv));
     process.stdout.write(`${JSON.stringify({ url: standin.url, port: standin.port })}\n`);
     const stop = () => {
-        standin.close().then(() => process.exit(0));
+        void standin.close().then(() => process.exit(0));
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);

@@ -68,11 +68,12 @@ export class FaultInjector {
     decide(isWrite: boolean): FaultDecision {
         const s = this.settings;
         const r = this.random();
-        let edge = s.dropRate;
+        // The rates are consecutive bands of [0, 1): drop, then 5xx, then 429.
+        const errorEdge = s.dropRate + s.errorRate;
         let decision: FaultDecision = "none";
-        if (r < edge) decision = "drop";
-        else if (r < (edge += s.errorRate)) decision = this.random() < 0.5 ? "error500" : "error503";
-        else if (r < (edge += s.rateLimitRate)) decision = "rateLimit";
+        if (r < s.dropRate) decision = "drop";
+        else if (r < errorEdge) decision = this.random() < 0.5 ? "error500" : "error503";
+        else if (r < errorEdge + s.rateLimitRate) decision = "rateLimit";
         else if (isWrite && this.random() < s.lostResponseRate) decision = "loseResponse";
         if (decision !== "none") this.injected[decision]++;
         return decision;

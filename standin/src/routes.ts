@@ -50,7 +50,14 @@ function kommuneOf(ctx: RequestContext): Actor & { kind: "kommune" } {
 
 /** Every route of the stand-in. */
 export function allRoutes(deps: RouteDeps): Route[] {
-    return [...referenceRoutes(deps), ...abonnementRoutes(deps), ...adminDataRoutes(deps), ...adminControlRoutes(deps)];
+    return [
+        ...referenceRoutes(deps),
+        ...abonnementReadRoutes(deps),
+        ...abonnementWriteRoutes(deps),
+        ...adminDataRoutes(deps),
+        ...adminControlRoutes(deps),
+        ...clockAndHealthRoutes(deps),
+    ];
 }
 
 /** Whom the credentials act for, and the reference data: sortimenter and it-systeminstanser. */
@@ -103,21 +110,9 @@ function referenceRoutes({ store, kommuneNavn }: RouteDeps): Route[] {
     ];
 }
 
-/** The subscriptions, as a municipality acts on them: Opret, Soeg, Laes, Ret, Slet, Passiver. */
-function abonnementRoutes({ service }: RouteDeps): Route[] {
+/** The subscriptions, as a municipality reads them: Soeg, Laes. */
+function abonnementReadRoutes({ service }: RouteDeps): Route[] {
     return [
-        {
-            method: "POST",
-            pattern: new RegExp(`^${API}/abonnementer$`),
-            operation: "opretAbonnement",
-            write: true,
-            handler: async (ctx) => {
-                const actor = kommuneOf(ctx);
-                const input = parseOrProblem(opretSchema, await ctx.body(), "body");
-                const created = service.opret(actor, actor.kommunekode, input);
-                return json(201, created, { ETag: etagOf(created), Location: `${API}/abonnementer/${created.uuid}` });
-            },
-        },
         {
             method: "GET",
             pattern: new RegExp(`^${API}/abonnementer$`),
@@ -143,6 +138,24 @@ function abonnementRoutes({ service }: RouteDeps): Route[] {
             handler: (ctx, [id]) => {
                 const a = service.laes(kommuneOf(ctx), pathUuid(id));
                 return json(200, a, { ETag: etagOf(a) });
+            },
+        },
+    ];
+}
+
+/** The subscriptions, as a municipality changes them: Opret, Ret, Slet, Passiver. */
+function abonnementWriteRoutes({ service }: RouteDeps): Route[] {
+    return [
+        {
+            method: "POST",
+            pattern: new RegExp(`^${API}/abonnementer$`),
+            operation: "opretAbonnement",
+            write: true,
+            handler: async (ctx) => {
+                const actor = kommuneOf(ctx);
+                const input = parseOrProblem(opretSchema, await ctx.body(), "body");
+                const created = service.opret(actor, actor.kommunekode, input);
+                return json(201, created, { ETag: etagOf(created), Location: `${API}/abonnementer/${created.uuid}` });
             },
         },
         {
@@ -233,8 +246,8 @@ function adminDataRoutes({ service }: RouteDeps): Route[] {
     ];
 }
 
-/** Admin: fault injection, statistics and the clock; and the health check. */
-function adminControlRoutes({ faults, clock, stats }: RouteDeps): Route[] {
+/** Admin: fault injection and statistics. */
+function adminControlRoutes({ faults, stats }: RouteDeps): Route[] {
     return [
         {
             method: "GET",
@@ -275,6 +288,12 @@ function adminControlRoutes({ faults, clock, stats }: RouteDeps): Route[] {
                 return { status: 204 };
             },
         },
+    ];
+}
+
+/** Admin: the clock; and the health check. */
+function clockAndHealthRoutes({ clock }: RouteDeps): Route[] {
+    return [
         {
             method: "PUT",
             pattern: /^\/admin\/clock$/,

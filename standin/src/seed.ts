@@ -72,7 +72,7 @@ export function readSeedFile(path: string): SeedFile {
     try {
         raw = JSON.parse(fs.readFileSync(path, "utf8"));
     } catch (err) {
-        throw new Error(`seed file ${path} is not readable JSON: ${(err as Error).message}`);
+        throw new Error(`seed file ${path} is not readable JSON: ${(err as Error).message}`, { cause: err });
     }
     const parsed = seedFileSchema.safeParse(raw);
     if (!parsed.success) {

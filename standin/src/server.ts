@@ -88,7 +88,7 @@ class Statistics {
         s.byStatus[String(status)] = (s.byStatus[String(status)] ?? 0) + 1;
     }
     current(): Record<string, OperationStats> {
-        return JSON.parse(JSON.stringify(this.counts));
+        return structuredClone(this.counts);
     }
     reset(): void {
         this.counts = {};
@@ -186,7 +186,7 @@ class Dispatcher {
                 });
             } else {
                 process.stderr.write(
-                    `fk-standin: unexpected error in ${x.operation}: ${(err as Error)?.stack ?? err}\n`,
+                    `fk-standin: unexpected error in ${x.operation}: ${err instanceof Error ? err.stack : String(err)}\n`,
                 );
                 x.send({
                     status: 500,
@@ -257,7 +257,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     faults.configure(options.faults ?? {});
     const stats = new Statistics();
 
-    const routes = allRoutes({ store, service, faults, clock, kommuneNavn: auth.kommuneNavn, stats });
+    const routes = allRoutes({ store, service, faults, clock, kommuneNavn: (kode) => auth.kommuneNavn(kode), stats });
     const dispatcher = new Dispatcher(routes, auth, faults, options.maxBodyBytes ?? 65_536, (entry, operation) => {
         stats.count(operation, entry.status);
         options.log?.(entry);

@@ -160,7 +160,7 @@ export class Store {
             uuid: r.uuid as string,
             brugervendtnoegle: r.brugervendtnoegle as string,
             titel: r.titel as string,
-            skemaversioner: JSON.parse(r.skemaversioner as string),
+            skemaversioner: JSON.parse(r.skemaversioner as string) as string[],
         };
     }
 

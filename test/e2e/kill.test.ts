@@ -98,7 +98,7 @@ describe("kill -9 of the pulumi CLI alone, mid-up", function () {
         });
         assert.ok(busy, "the up never reached Opret");
         const tree = descendants(child.pid!);
-        assert.ok(tree.length >= 3, `the run has its language host, program and provider: ${tree}`);
+        assert.ok(tree.length >= 3, `the run has its language host, program and provider: ${tree.join(" ")}`);
         const killedAt = Date.now();
         process.kill(child.pid!, "SIGKILL"); // the CLI alone, not its process group
         await done;

@@ -52,7 +52,7 @@ export function call(baseUrl: string, method: string, path: string, opts: CallOp
                         );
                     }
                 } catch (err) {
-                    reject(err);
+                    reject(err instanceof Error ? err : new Error(String(err)));
                     return;
                 }
                 resolve({ status: res.statusCode!, headers: res.headers, body: text ? body : undefined });

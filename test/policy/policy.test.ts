@@ -66,7 +66,9 @@ function runResource(
         isType: () => false,
         asType: () => undefined,
     } as unknown as ResourceValidationArgs;
-    (policy.validateResource as Function)(args, (m: string) => messages.push(m));
+    (policy.validateResource as (a: ResourceValidationArgs, report: (m: string) => void) => void)(args, (m) =>
+        messages.push(m),
+    );
     return messages;
 }
 
@@ -93,7 +95,10 @@ function runStack(
             throw new Error("n/a");
         },
     } as unknown as StackValidationArgs;
-    (policy.validateStack as Function)(args, (m: string) => messages.push(m));
+    // Our stack policies are synchronous; a promise here would have nothing to wait for.
+    void policy.validateStack(args, (m) => {
+        messages.push(m);
+    });
     return messages;
 }
 

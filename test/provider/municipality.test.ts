@@ -49,10 +49,10 @@ describe("the provider acts only for the stack's municipality", function () {
         const aarhus = new SortimentSubscriptionProvider(
             new HttpClassificationApi(settings(s.url, s.kommuner[1].token)),
         );
-        await aarhus.create((await aarhus.check({}, { ...gb10, kommunekode: "0751" })).inputs as any);
+        await aarhus.create((await aarhus.check({}, { ...gb10, kommunekode: "0751" })).inputs);
         s.server.resetStats();
         const p = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[1].token)));
-        const inputs = (await p.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs as any;
+        const inputs = (await p.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs;
         await assert.rejects(p.create(inputs), refused("Opret abonnement"));
         assert.equal(writes(), 0);
         assert.deepEqual(
@@ -67,7 +67,7 @@ describe("the provider acts only for the stack's municipality", function () {
             new HttpClassificationApi(settings(s.url, s.kommuner[0].token)),
         );
         const created = await owner.create(
-            (await owner.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs as any,
+            (await owner.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs,
         );
         const outs = created.outs as SubscriptionOutputs;
         s.server.resetStats();
@@ -96,8 +96,8 @@ describe("the provider acts only for the stack's municipality", function () {
             ...(await p.check({}, { ...gb10, kommunekode: "0101" })).inputs,
             kommunekode: "0101",
             sortimentNavn: "Borgerblikket",
-        } as any;
-        const news = (await p.check(olds, { ...gb10, kommunekode: "0751" })).inputs as any;
+        };
+        const news = (await p.check(olds, { ...gb10, kommunekode: "0751" })).inputs;
         const diff = await p.diff("x", olds, news);
         assert.ok(diff.replaces?.includes("kommunekode"));
         assert.equal(diff.deleteBeforeReplace, false);

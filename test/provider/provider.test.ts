@@ -7,7 +7,7 @@ import { BORGERBLIKKET_UUID, danishDateOf } from "@fk-iac/klassifikation-standin
 import { KMD_OPUS_DEBITOR } from "../../provider/src/domain";
 import { FkError } from "../../provider/src/errors";
 import { HttpClassificationApi } from "../../provider/src/client";
-import { ConnectionSettings, readConnectionSettings } from "../../provider/src/connection";
+import { ConnectionSettings, readConnectionSettings, settingSource } from "../../provider/src/connection";
 import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../provider/src/provider";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 
@@ -36,7 +36,7 @@ function providerFor(s: TestStandin, kommune = 0, over: Partial<ConnectionSettin
 async function checked(p: SortimentSubscriptionProvider, news: Record<string, unknown>, olds: object = {}) {
     const res = await p.check(olds, { managedBy: "proj/dev/sub", ...news });
     assert.deepEqual(res.failures, []);
-    return res.inputs as any;
+    return res.inputs;
 }
 
 const gb10 = {
@@ -50,7 +50,7 @@ async function expectFk(promise: Promise<unknown>, code: string, pattern?: RegEx
     try {
         await promise;
     } catch (err) {
-        assert.ok(err instanceof FkError, `expected FkError ${code}, got ${err}`);
+        assert.ok(err instanceof FkError, `expected FkError ${code}, got ${String(err)}`);
         assert.equal(err.code, code, err.message);
         if (pattern) assert.match(err.message, pattern);
         return err;
@@ -357,7 +357,10 @@ describe("HTTP client", function () {
             const delays: number[] = [];
             const api = new HttpClassificationApi(
                 settings(s.url, s.kommuner[0].token, { maxRetries: 2, retryMaxDelayMs: 10_000 }),
-                async (ms) => void delays.push(ms),
+                (ms) => {
+                    delays.push(ms);
+                    return Promise.resolve();
+                },
             );
             await expectFk(api.searchAbonnementer({}), "FK_UNAVAILABLE", /after 3 attempt\(s\): HTTP 429/);
             assert.deepEqual(delays, [2000, 2000]);
@@ -425,7 +428,6 @@ describe("connection settings", function () {
         process.env.FK_KLASSIFIKATION_ENDPOINT = "https://env.example";
         process.env.FK_KLASSIFIKATION_TOKEN = "env-token";
         try {
-            const { settingSource } = require("../../provider/src/connection");
             const s = readConnectionSettings(
                 settingSource({ get: (k: string) => (k === "fk:endpoint" ? "https://config.example" : undefined) }),
             );

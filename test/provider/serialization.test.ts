@@ -6,7 +6,11 @@ import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 
-const requireFromString: (code: string) => { handler(): Record<string, Function> } = require("require-from-string");
+// An untyped CommonJS module: loads code from a string, as the dynamic-provider plugin does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireFromString = require("require-from-string") as (code: string) => {
+    handler(): Record<string, (...args: any[]) => Promise<any>>;
+};
 
 /** sha256 of the serialized provider as released (the `__provider` input in every stack's state). */
 const SERIALIZED_SHA256 = "28de0a928d615fa9d5d7f061f1fb345ff22ecf29a721346a64837d258dfa8151";

@@ -118,7 +118,7 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
             );
             const checked = await p.check({}, inputsOf(over));
             assert.deepEqual(checked.failures, []);
-            await assert.rejects(p.create(checked.inputs as any), (e: FkError) => e.code === code);
+            await assert.rejects(p.create(checked.inputs), (e: FkError) => e.code === code);
             assert.deepEqual(
                 WRITES.filter((w) => s.server.stats()[w]),
                 [],

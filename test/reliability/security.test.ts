@@ -161,7 +161,7 @@ describe("security", function () {
                     managedBy: "p/s/a",
                 },
             );
-            const created = await owner.create(checked.inputs as any);
+            const created = await owner.create(checked.inputs);
             const otherApi = new HttpClassificationApi(settings(s.url, s.kommuner[1].token, pki.ca.toString()));
             assert.equal(
                 await otherApi.getAbonnement(created.id),
@@ -172,20 +172,17 @@ describe("security", function () {
             const refused =
                 /belongs to København \(0101\), but the credentials .* act for Aarhus \(0751\)\. Nothing was sent.*FK_WRONG_MUNICIPALITY/;
             await assert.rejects(
-                other.read(created.id, created.outs as any),
+                other.read(created.id, created.outs),
                 refused,
                 "refresh must not drop it from state as gone",
             );
             await assert.rejects(
-                other.update(created.id, created.outs as any, { ...(created.outs as any), validTo: "2030-01-01" }),
+                other.update(created.id, created.outs, { ...created.outs, validTo: "2030-01-01" }),
                 refused,
             );
-            await assert.rejects(other.delete(created.id, { ...(created.outs as any), onDestroy: "delete" }), refused);
-            await assert.rejects(
-                other.delete(created.id, { ...(created.outs as any), onDestroy: "passivate" }),
-                refused,
-            );
-            await assert.rejects(other.delete(created.id, created.outs as any), refused);
+            await assert.rejects(other.delete(created.id, { ...created.outs, onDestroy: "delete" }), refused);
+            await assert.rejects(other.delete(created.id, { ...created.outs, onDestroy: "passivate" }), refused);
+            await assert.rejects(other.delete(created.id, created.outs), refused);
             const after = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items.find(
                 (x: any) => x.uuid === created.id,
             );

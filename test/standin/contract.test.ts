@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BORGERBLIKKET_UUID, danishDateOf, KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
+import { BORGERBLIKKET_UUID, danishDateOf, KMD_OPUS_DEBITOR_UUID, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { allOperationIds, exercised } from "../helpers/contract";
 import { call } from "../helpers/http";
 import { repoRoot } from "../helpers/pulumi";
@@ -177,7 +177,7 @@ describe("stand-in API contract (real HTTP)", function () {
             assert.equal(ok.body.virkning.to, "2099-12-31");
             assert.equal(ok.body.livscyklus, "Rettet");
             assert.equal(ok.headers.etag, '"2"');
-            etag = ok.headers.etag as string;
+            etag = ok.headers.etag;
         });
 
         it("Ret refuses virkning.to before virkning.from (422 naming virkning.to)", async function () {
@@ -363,7 +363,7 @@ describe("stand-in behaviour", function () {
                     {
                         kommunekode: "0101",
                         navn: "København",
-                        tokenSha256: [require("@fk-iac/klassifikation-standin").sha256Hex(token)],
+                        tokenSha256: [sha256Hex(token)],
                         certificateFingerprints: [],
                     },
                 ],
@@ -479,7 +479,7 @@ describe("stand-in behaviour", function () {
         );
         try {
             const line = await new Promise<string>((resolve, reject) => {
-                child.stdout!.once("data", (d) => resolve(String(d)));
+                child.stdout.once("data", (d) => resolve(String(d)));
                 child.once("exit", (code) => reject(new Error(`fk-standin exited ${code}`)));
             });
             const { url } = JSON.parse(line);
