@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { endpointProblem } from "@fk-iac/klassifikation/rules";
+import { endpointProblem } from "./rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 

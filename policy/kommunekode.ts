@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { isKommunekode, KOMMUNEKODE_RULE } from "@fk-iac/klassifikation/rules";
+import { isKommunekode, KOMMUNEKODE_RULE } from "./rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 

@@ -2,12 +2,7 @@
 // `pulumi-nodejs:dynamic` prefix, so policies match the full type token of SortimentSubscription.
 // Fixed values and patterns come from the provider's rules module, so a policy and the provider
 // never judge the same value differently.
-import {
-    ANY_CASE_UUID_PATTERN,
-    KMD_OPUS_DEBITOR,
-    RESOURCE_TYPE_TOKEN,
-    UNKNOWN_VALUE,
-} from "@fk-iac/klassifikation/rules";
+import { ANY_CASE_UUID_PATTERN, KMD_OPUS_DEBITOR, RESOURCE_TYPE_TOKEN, UNKNOWN_VALUE } from "./rules";
 
 export { KMD_OPUS_DEBITOR };
 

@@ -1,6 +1,6 @@
 // One factory for every violation message, so they all name the resource, the value found, the
 // value expected, and what to change. Values are cut to a readable length by the provider's showValue.
-import { showValue as show } from "@fk-iac/klassifikation/rules";
+import { showValue as show } from "./rules";
 
 export interface ViolationFacts {
     /** The resource's name in the program. */

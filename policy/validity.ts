@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { danishToday } from "@fk-iac/klassifikation/rules";
+import { danishToday } from "./rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 

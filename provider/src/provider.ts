@@ -180,11 +180,11 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         }
     }
 
-    check(
-        olds: Record<string, unknown> | undefined,
-        news: Record<string, unknown> | undefined,
-    ): Promise<dynamic.CheckResult> {
-        return Promise.resolve(checkInputs(olds ?? {}, news ?? {}));
+    /** `olds`: the previous inputs or outputs (none on create); `news`: the program's inputs. */
+    check(olds: object | undefined, news: object | undefined): Promise<dynamic.CheckResult> {
+        return Promise.resolve(
+            checkInputs((olds ?? {}) as Record<string, unknown>, (news ?? {}) as Record<string, unknown>),
+        );
     }
 
     diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {

@@ -1,8 +1,11 @@
-// The policy pack in the real engine: `pulumi preview --policy-pack policy`.
+// The policy pack in the real engine: `pulumi preview --policy-pack policy`; and the pack as
+// `pulumi policy publish` ships it (`npm pack`), installed on its own outside the repository.
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { collect, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
 const pack = path.join(repoRoot, "policy");
@@ -87,5 +90,75 @@ describe("policy pack in the real engine", function () {
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /endpoint is "http:\/\/klassifikation\.example\.dk"|plain HTTP/);
         await ws.setConfig("fk:endpoint", "https://klassifikation.example.dk");
+    });
+});
+
+describe("policy pack as `pulumi policy publish` ships it", function () {
+    let ws: PulumiWorkspace;
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "fk-policy-pack-"));
+    const installed = path.join(work, "package");
+
+    /** Runs a command to its end; fails the test with its output when it does not succeed. */
+    const mustRun = async (cmd: string, args: string[], cwd: string) => {
+        const res = await collect(spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] }));
+        assert.equal(res.code, 0, `${cmd} ${args.join(" ")}:\n${res.output}`);
+        return res.stdout;
+    };
+
+    /** Every file under dir, relative to it. */
+    const filesUnder = (dir: string): string[] =>
+        fs
+            .readdirSync(dir, { recursive: true, encoding: "utf8" })
+            .filter((f) => fs.statSync(path.join(dir, f)).isFile());
+
+    before(async function () {
+        // What `pulumi policy publish` uploads is `npm pack` of the pack's folder.
+        const out = await mustRun("npm", ["pack", "--pack-destination", work, "--silent"], pack);
+        const tarball = path.join(work, out.trim().split("\n").pop()!);
+        await mustRun("tar", ["-xzf", tarball, "-C", work], work);
+        // Installed with its own dependencies only, where no package of this repository can be found.
+        await mustRun(
+            "npm",
+            ["install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
+            installed,
+        );
+        ws = await PulumiWorkspace.create({ programDir: fixture, kommunekode: "0101" });
+        await ws.setConfig("fk:endpoint", "https://klassifikation.example.dk");
+        await ws.setConfig("fk:token", "not-used-by-preview", true);
+    });
+    after(() => {
+        ws?.dispose();
+        fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    it("holds the compiled pack and the rules it judges by, and names no package of ours", function () {
+        const files = filesUnder(installed).filter((f) => !f.startsWith("node_modules"));
+        assert.ok(files.includes(path.join("dist", "policy", "index.js")), files.join("\n"));
+        assert.ok(files.includes(path.join("dist", "provider", "src", "kommuner.js")), files.join("\n"));
+        assert.ok(!files.some((f) => f.endsWith(".ts")), "no sources");
+        for (const f of files.filter((f) => f.endsWith(".js"))) {
+            assert.doesNotMatch(fs.readFileSync(path.join(installed, f), "utf8"), /require\("@fk-iac\//, f);
+        }
+        const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+        assert.deepEqual(Object.keys(manifest.dependencies).sort(), ["@pulumi/policy", "@pulumi/pulumi"]);
+    });
+
+    it("passes a compliant stack and blocks schema version 1.2, as the repository's pack does", async function () {
+        const ok = await ws.preview(["--policy-pack", installed]);
+        assert.equal(ok.code, 0, ok.output);
+        await ws.setConfig("sub:skemaversion", "1.2");
+        const res = await ws.preview(["--policy-pack", installed]);
+        assert.notEqual(res.code, 0, res.output);
+        assert.match(res.output, /fk-skemaversion/);
+        assert.match(res.output, /skemaversion is "1\.2", expected "1\.3"/);
+    });
+
+    it("refuses a kommunekode that is not one of the 98, from the rules compiled into it", async function () {
+        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:skemaversion"]);
+        await ws.setConfig("kommune:kode", "0102");
+        const res = await ws.preview(["--policy-pack", installed]);
+        assert.notEqual(res.code, 0, res.output);
+        assert.match(res.output, /fk-kommunekode/);
+        await ws.setConfig("kommune:kode", "0101");
     });
 });

@@ -75,7 +75,7 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
             "provider/dist/index.js",
             "provider/dist/rules.js",
             "standin/dist/cli.js",
-            "policy/dist/index.js",
+            "policy/dist/policy/index.js",
         ]) {
             assert.ok(fs.existsSync(path.join(clone, built)), `${built} was built by npm ci`);
         }
@@ -112,12 +112,12 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
     it("the policy pack runs compiled, and refuses to run stale after its sources change", async function () {
         // As after a `git pull` without a build: the source is newer than its compiled file.
         const earlier = new Date(Date.now() - 60_000);
-        fs.utimesSync(path.join(clone, "policy", "dist", "schema-version.js"), earlier, earlier);
+        fs.utimesSync(path.join(clone, "policy", "dist", "policy", "schema-version.js"), earlier, earlier);
         const stale = await pulumi(["preview", "--policy-pack", "policy"]);
         assert.notEqual(stale.code, 0, stale.output);
         assert.match(
             stale.output,
-            /the policy pack in .*policy was built before its sources changed \(schema-version\.ts newer than dist\/\)\. Run `npm run build`/,
+            /the policy pack in .*policy was built before its sources changed \(policy\/schema-version\.ts newer than dist\/\)\. Run `npm run build`/,
         );
         assert.doesNotMatch(stale.output, /at assertBuiltFromCurrentSources/, "no stack trace");
         await must("npm", ["run", "--silent", "build"]);
