@@ -42,23 +42,30 @@ export type CreateOutcome =
     /** The request may or may not have been carried out (lost response, timeout, 5xx). */
     | { kind: "unknown"; cause: string };
 
-/** The classification API as the provider needs it. */
+/**
+ * The classification API as the provider needs it: English verbs on the domain's nouns, each naming
+ * the OIO operation (and the contract's operationId) it is.
+ */
 export interface ClassificationApi {
-    /** Laes myndighed: the municipality the credentials act for. */
+    /** Laes myndighed (`laesMyndighed`): the municipality the credentials act for. */
     getMyndighed(): Promise<Myndighed>;
+    /** Soeg sortiment (`soegSortiment`), by brugervendtnoegle or all. */
     findSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]>;
+    /** Laes sortiment (`laesSortiment`); undefined when there is none. */
     getSortiment(uuid: string): Promise<Sortiment | undefined>;
+    /** Laes it-systeminstans (`laesItSystemInstans`); undefined when there is none. */
     getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined>;
-    /** All matching subscriptions, every page. */
+    /** Soeg abonnement (`soegAbonnement`): all matching subscriptions, every page. */
     searchAbonnementer(filter: AbonnementFilter): Promise<Abonnement[]>;
+    /** Laes abonnement (`laesAbonnement`); undefined when it is gone. */
     getAbonnement(uuid: string): Promise<Abonnement | undefined>;
-    /** One attempt, never retried blindly: callers make it safe by searching first. */
+    /** Opret abonnement (`opretAbonnement`): one attempt, never retried blindly; callers make it safe by searching first. */
     createAbonnement(body: AbonnementOpret): Promise<CreateOutcome>;
-    /** Ret virkning.to with If-Match; undefined when the subscription is gone. */
+    /** Ret abonnement (`retAbonnement`): virkning.to with If-Match; undefined when the subscription is gone. */
     setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined>;
-    /** Passiver; undefined when it is gone. */
+    /** Passiver abonnement (`passiverAbonnement`); undefined when it is gone. */
     passivate(uuid: string): Promise<Abonnement | undefined>;
-    /** Slet; false when it was already gone. */
+    /** Slet abonnement (`sletAbonnement`); false when it was already gone. */
     remove(uuid: string): Promise<boolean>;
 }
 

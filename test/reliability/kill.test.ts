@@ -1,10 +1,14 @@
-// `pulumi up` killed with SIGKILL at random points, again and again; then `cancel` and `up`: exactly
-// the declared set exists. The random points come from a fixed seed (FK_KILL_SEED to vary them).
+// Kills, in one place: `pulumi up` killed with SIGKILL at random points, again and again, then
+// `cancel` and `up` (exactly the declared set exists; the points come from a fixed seed, FK_KILL_SEED
+// to vary them); killed right after a create (adopted, no duplicate); and the CLI alone killed mid-up
+// (no process of the run left behind, no API call after the kill).
 import * as assert from "node:assert/strict";
 import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 import { syntheticSystemSeed } from "../helpers/systems";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
+import { RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
+import { alive, descendants } from "../helpers/proc";
 
 const N = 10;
 const KILLS = process.env.FK_RELIABILITY_FULL === "1" ? 10 : 4;
@@ -65,5 +69,123 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
         assert.deepEqual(ids, all.map((a) => a.uuid).sort(), "state and classification system agree");
         const preview = await ws.preview(["--expect-no-changes"]);
         assert.equal(preview.code, 0, preview.output);
+    });
+});
+
+// A `pulumi up` killed with SIGKILL right after the subscription was created must not lead to a
+// duplicate: the next `up` finds the subscription and adopts it.
+describe("pulumi up killed with SIGKILL after the create", function () {
+    let s: TestStandin;
+    let ws: PulumiWorkspace;
+
+    before(async function () {
+        s = await startTestStandin({ kommuner: 1 });
+        ws = await connectedWorkspace(s, fixtures.subscription);
+    });
+    after(async function () {
+        ws?.dispose();
+        await s?.close();
+    });
+
+    it("leaves exactly one subscription after the next up", async function () {
+        const child = ws.start(["up", "--yes", "--skip-preview", "--stack", ws.stack]);
+        const done = collect(child);
+        const created = await new Promise<boolean>((resolve) => {
+            const timer = setInterval(() => {
+                if (s.log.some((e) => e.operation === "opretAbonnement" && e.status === 201)) {
+                    clearInterval(timer);
+                    killGroup(child, "SIGKILL");
+                    resolve(true);
+                }
+            }, 5);
+            child.once("exit", () => {
+                clearInterval(timer);
+                resolve(false);
+            });
+        });
+        const killed = await done;
+        assert.ok(created, `the create never happened:\n${killed.output}`);
+        assert.equal(killed.signal, "SIGKILL");
+        const inState = ws.resources().filter((r) => r.type === RESOURCE_TYPE_TOKEN).length;
+
+        // The documented recovery: the killed run left its lock; `pulumi cancel` removes it.
+        const locked = await ws.up();
+        assert.notEqual(locked.code, 0);
+        assert.match(locked.output, /locked/);
+        await ws.mustRun(["cancel", "--yes", "--stack", ws.stack]);
+        const again = await ws.up();
+        assert.equal(again.code, 0, again.output);
+        const subs = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
+        assert.equal(
+            subs.length,
+            1,
+            `expected one subscription, found ${subs.length} (the killed run had ${inState} in state)`,
+        );
+        assert.equal(s.log.filter((e) => e.operation === "opretAbonnement" && e.status === 201).length, 1);
+        const outputs = await ws.outputs();
+        assert.equal(outputs.abonnementUuid, subs[0].uuid);
+        assert.equal(outputs.adopted, false, "the note shows it was this stack's own create");
+        const preview = await ws.preview(["--expect-no-changes"]);
+        assert.equal(preview.code, 0, preview.output);
+    });
+});
+
+describe("kill -9 of the pulumi CLI alone, mid-up", function () {
+    let s: TestStandin;
+    let ws: PulumiWorkspace;
+    const N = 6;
+
+    before(async function () {
+        if (process.platform !== "linux") this.skip();
+        s = await startTestStandin({ kommuner: 1, seed: { itSystemInstanser: syntheticSystemSeed(N) } });
+        ws = await connectedWorkspace(s, fixtures.many, { config: { "bench:count": String(N) } });
+    });
+    after(async function () {
+        ws?.dispose();
+        await s?.close();
+    });
+
+    it("leaves no process of the run within 10 s, and no API call is made after the kill", async function () {
+        // Slow answers keep the provider busy, so the kill lands while calls are in flight.
+        await s.admin("PUT", "/admin/faults", { latencyMs: 400 });
+        const child = ws.start(["up", "--yes", "--skip-preview", "--parallel", "2", "--stack", ws.stack]);
+        const done = collect(child);
+        const busy = await new Promise<boolean>((resolve) => {
+            const timer = setInterval(() => {
+                if (s.log.some((e) => e.operation === "opretAbonnement")) {
+                    clearInterval(timer);
+                    resolve(true);
+                }
+            }, 5);
+            child.once("exit", () => {
+                clearInterval(timer);
+                resolve(false);
+            });
+        });
+        assert.ok(busy, "the up never reached Opret");
+        const tree = descendants(child.pid!);
+        assert.ok(tree.length >= 3, `the run has its language host, program and provider: ${tree.join(" ")}`);
+        const killedAt = Date.now();
+        process.kill(child.pid!, "SIGKILL"); // the CLI alone, not its process group
+        await done;
+
+        let left = tree.filter(alive);
+        while (left.length > 0 && Date.now() - killedAt < 10_000) {
+            await new Promise((r) => setTimeout(r, 100));
+            left = tree.filter(alive);
+        }
+        const seconds = (Date.now() - killedAt) / 1000;
+        assert.deepEqual(left, [], `processes of the run still alive ${seconds.toFixed(1)} s after the kill`);
+
+        await new Promise((r) => setTimeout(r, 1500)); // anything still on its way would arrive now
+        await s.admin("PUT", "/admin/faults", { latencyMs: 0 });
+        const startedLate = s.log.filter(
+            (e) => !e.path.startsWith("/admin") && Date.parse(e.time) - e.durationMs > killedAt + 200,
+        );
+        assert.deepEqual(
+            startedLate.map((e) => `${e.operation} at +${Date.parse(e.time) - e.durationMs - killedAt} ms`),
+            [],
+            "API calls started after the kill",
+        );
     });
 });

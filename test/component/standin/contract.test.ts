@@ -5,10 +5,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BORGERBLIKKET_UUID, danishDateOf, KMD_OPUS_DEBITOR_UUID, sha256Hex } from "@fk-iac/klassifikation-standin";
-import { allOperationIds, exercised } from "../helpers/contract";
-import { call } from "../helpers/http";
-import { repoRoot } from "../helpers/pulumi";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { allOperationIds, exercised } from "../../helpers/contract";
+import { call } from "../../helpers/http";
+import { repoRoot } from "../../helpers/pulumi";
+import { startTestStandin, TestStandin } from "../../helpers/standin";
 
 const OTHER_SYSTEM = "0a0a0a0a-1111-4222-8333-444455556666";
 

@@ -2,7 +2,7 @@
 // declaration, not the HTTP client and the response schemas the provider process uses.
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { repoRoot } from "../helpers/pulumi";
+import { repoRoot } from "../../helpers/pulumi";
 
 describe("the package's main entry", function () {
     it("loads neither axios nor zod; @fk-iac/klassifikation/api does", function () {

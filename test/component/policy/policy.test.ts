@@ -19,9 +19,9 @@ import {
     uniqueSubscriptionPolicy,
     validFromWindowPolicy,
     validToEmptyPolicy,
-} from "../../policy/policies";
-import { danishToday } from "../../policy/validity";
-import { checkInputs } from "../../provider/src/inputs";
+} from "../../../policy/policies";
+import { danishToday } from "../../../policy/validity";
+import { checkInputs } from "../../../provider/src/inputs";
 
 const TYPE = "pulumi-nodejs:dynamic/fk-klassifikation:SortimentSubscription";
 const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";

@@ -2,12 +2,12 @@
 // API operation never outlasts its deadline: over real HTTP against the stand-in and a hung server.
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
-import { HttpClassificationApi } from "../../provider/src/client";
-import { ConnectionSettings } from "../../provider/src/connection";
-import { KMD_OPUS_DEBITOR } from "../../provider/src/domain";
-import { FkError } from "../../provider/src/errors";
-import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../provider/src/provider";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { HttpClassificationApi } from "../../../provider/src/client";
+import { ConnectionSettings } from "../../../provider/src/connection";
+import { KMD_OPUS_DEBITOR } from "../../../provider/src/domain";
+import { FkError } from "../../../provider/src/errors";
+import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../../provider/src/provider";
+import { startTestStandin, TestStandin } from "../../helpers/standin";
 
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 

@@ -4,12 +4,12 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { BORGERBLIKKET_UUID, danishDateOf } from "@fk-iac/klassifikation-standin";
-import { KMD_OPUS_DEBITOR } from "../../provider/src/domain";
-import { FkError } from "../../provider/src/errors";
-import { HttpClassificationApi } from "../../provider/src/client";
-import { ConnectionSettings, readConnectionSettings, settingSource } from "../../provider/src/connection";
-import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../provider/src/provider";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { KMD_OPUS_DEBITOR } from "../../../provider/src/domain";
+import { FkError } from "../../../provider/src/errors";
+import { HttpClassificationApi } from "../../../provider/src/client";
+import { ConnectionSettings, readConnectionSettings, settingSource } from "../../../provider/src/connection";
+import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../../provider/src/provider";
+import { startTestStandin, TestStandin } from "../../helpers/standin";
 
 const today = danishDateOf(new Date());
 const OTHER = "0a0a0a0a-1111-4222-8333-444455556666";

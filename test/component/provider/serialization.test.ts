@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { startTestStandin, TestStandin } from "../../helpers/standin";
 
 // An untyped CommonJS module: loads code from a string, as the dynamic-provider plugin does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,8 +1,8 @@
 // The stand-in over TLS: client certificates identify municipalities, and untrusted ones fail closed.
 import * as assert from "node:assert/strict";
-import { makeTestPki, TestPki } from "../helpers/certs";
-import { call } from "../helpers/http";
-import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
+import { makeTestPki, TestPki } from "../../helpers/certs";
+import { call } from "../../helpers/http";
+import { randomToken, startTestStandin, TestStandin } from "../../helpers/standin";
 import { sha256Hex } from "@fk-iac/klassifikation-standin";
 
 describe("stand-in over TLS with client certificates", function () {
