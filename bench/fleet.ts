@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { KOMMUNER } from "@fk-iac/klassifikation/rules";
+import { startFleet } from "../test/helpers/fleet";
 import { repoRoot } from "../test/helpers/pulumi";
 import { benchDir, machine, measure, Measured, writeSection } from "./common";
 import { RoleUsage, sampleCpu } from "./cpu";
@@ -75,30 +76,17 @@ async function fleetUp(
                 ...kommuner.map(([kode, navn]) => `${kode},${navn},${standin.url},env:FK_TOKEN_${kode}`),
             ].join("\n"),
         );
-        const child = spawn(
-            "npm",
-            [
-                "run",
-                "--silent",
-                "fleet",
-                "--",
-                "up",
-                "--inventory",
-                inventory,
-                "--concurrency",
-                String(c),
-                "--state-dir",
-                path.join(dir, "state"),
-            ],
-            {
-                cwd: repoRoot,
-                env: {
-                    ...env,
-                    ...Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),
-                },
-                stdio: ["ignore", "pipe", "pipe"],
-            },
-        );
+        const args = [
+            "up",
+            "--inventory",
+            inventory,
+            "--concurrency",
+            String(c),
+            "--state-dir",
+            path.join(dir, "state"),
+        ];
+        const tokenEnv = Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!]));
+        const child = startFleet(args, { ...env, ...tokenEnv });
         const m = await measureRun(child);
         if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
         return { m, created: standin.stats().opretAbonnement?.byStatus["201"] ?? 0 };

@@ -3,11 +3,11 @@
 // The CLI on PATH is wrapped so the test sees every call the fleet makes: one per stack and operation
 // (and one `stack select --create` when a stack is first seen), with the program run inline.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { sha256Hex } from "@fk-iac/klassifikation-standin";
 import { InventoryError, readInventory } from "../../cli/fleet/inventory";
+import { startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
 import { which } from "../helpers/proc";
 import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
@@ -32,26 +32,17 @@ describe("fleet (Automation API, real engine)", function () {
     const tokens = new Map(KOMMUNER.map(([kode]) => [kode, randomToken()]));
     let env: NodeJS.ProcessEnv;
 
-    const fleet = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-        collect(
-            spawn(
-                "npm",
-                [
-                    "run",
-                    "--silent",
-                    "fleet",
-                    "--",
-                    ...args,
-                    "--inventory",
-                    inventory,
-                    "--state-dir",
-                    path.join(dir, "state"),
-                    "--report",
-                    path.join(dir, "report.json"),
-                ],
-                { cwd: repoRoot, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] },
-            ),
-        );
+    const fleet = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+        const files = [
+            "--inventory",
+            inventory,
+            "--state-dir",
+            path.join(dir, "state"),
+            "--report",
+            path.join(dir, "report.json"),
+        ];
+        return collect(startFleet([...args, ...files], { ...env, ...extra }));
+    };
     const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     const cliLog = path.join(dir, "cli-calls.log");
     /** The CLI calls since the last look, one line of arguments each. */
@@ -181,21 +172,7 @@ describe("fleet (Automation API, real engine)", function () {
             },
         );
         const res = await collect(
-            spawn(
-                "npm",
-                [
-                    "run",
-                    "--silent",
-                    "fleet",
-                    "--",
-                    "up",
-                    "--inventory",
-                    bad,
-                    "--state-dir",
-                    path.join(dir, "bad-state"),
-                ],
-                { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
-            ),
+            startFleet(["up", "--inventory", bad, "--state-dir", path.join(dir, "bad-state")], env),
         );
         assert.equal(res.code, 2, res.output);
         assert.ok(!fs.existsSync(path.join(dir, "bad-state")), "no stack was touched");

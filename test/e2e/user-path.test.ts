@@ -92,6 +92,7 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
         const up = await pulumi(["up", "--yes", "--policy-pack", "policy"]);
         assert.equal(up.code, 0, up.output);
         assert.match(up.output, /Policies:\s+✅ fk-klassifikation@v0\.1\.0/);
+        assert.doesNotMatch(up.output, /\(node:\d+\) \[?\w*\]? ?\w*Warning/, "Node.js warns about nothing");
         const subs = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items;
         assert.equal(subs.length, 1);
         assert.equal(subs[0].skemaversion, "1.3");

@@ -1,0 +1,12 @@
+// The fleet command as users start it (`npm run fleet -- ...`), for the tests and the benchmark.
+import { ChildProcess, spawn } from "node:child_process";
+import { repoRoot } from "./pulumi";
+
+/** Starts `npm run --silent fleet -- <args>` in the repository, with stdout and stderr piped. */
+export function startFleet(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+    return spawn("npm", ["run", "--silent", "fleet", "--", ...args], {
+        cwd: repoRoot,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+}
