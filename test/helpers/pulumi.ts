@@ -28,6 +28,10 @@ export interface WorkspaceOptions {
     env?: Record<string, string>;
     /** The stack's municipality, set as kommune:kode (the resource's default kommunekode). @default none */
     kommunekode?: string;
+    /** Another state backend: its URL and the credentials it needs. @default a file backend in the workspace */
+    backend?: { url: string; env: Record<string, string> };
+    /** Take the secrets passphrase from this file (PULUMI_CONFIG_PASSPHRASE_FILE). @default a fixed passphrase */
+    passphraseFile?: string;
 }
 
 let counter = 0;
@@ -39,8 +43,10 @@ export class PulumiWorkspace {
     readonly backendDir: string;
     readonly stack: string;
     env: Record<string, string>;
+    private readonly opts: WorkspaceOptions;
 
-    private constructor(root: string, stack: string, env: Record<string, string>) {
+    private constructor(root: string, stack: string, env: Record<string, string>, opts: WorkspaceOptions) {
+        this.opts = opts;
         this.root = root;
         this.programDir = path.join(root, "program");
         this.homeDir = path.join(root, "pulumi-home");
@@ -53,7 +59,7 @@ export class PulumiWorkspace {
     static async create(opts: WorkspaceOptions): Promise<PulumiWorkspace> {
         fs.mkdirSync(workRoot, { recursive: true });
         const root = fs.mkdtempSync(path.join(workRoot, `ws-${process.pid}-${counter++}-`));
-        const ws = new PulumiWorkspace(root, opts.stack ?? "dev", opts.env ?? {});
+        const ws = new PulumiWorkspace(root, opts.stack ?? "dev", opts.env ?? {}, opts);
         fs.cpSync(opts.programDir, ws.programDir, { recursive: true });
         fs.mkdirSync(ws.homeDir, { recursive: true });
         fs.mkdirSync(ws.backendDir, { recursive: true });
@@ -64,11 +70,18 @@ export class PulumiWorkspace {
 
     /** The environment every CLI call gets: isolated and offline. */
     cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+        const { backend, passphraseFile } = this.opts;
+        // One passphrase source only: the CLI prefers PULUMI_CONFIG_PASSPHRASE, even when empty.
+        const inherited = { ...process.env };
+        delete inherited.PULUMI_CONFIG_PASSPHRASE;
         return {
-            ...process.env,
+            ...inherited,
             PULUMI_HOME: this.homeDir,
-            PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
+            PULUMI_BACKEND_URL: backend?.url ?? `file://${this.backendDir}`,
+            ...backend?.env,
+            ...(passphraseFile
+                ? { PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile }
+                : { PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase" }),
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
