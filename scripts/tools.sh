@@ -160,24 +160,26 @@ fk_engine_env() {
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"
 }
 
-# PostgreSQL's server binaries, for the team-backend tests (test/e2e/backends.test.ts start a cluster of
-# their own on loopback; nothing here starts a server). From Debian's packages when they are missing.
-fk_ensure_postgres() {
-  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-    return
-  fi
+# What the team tests need from Debian's packages, installed when missing: PostgreSQL's server binaries
+# (test/e2e/backends.test.ts and ci-pipeline.test.ts start a cluster of their own on loopback; nothing
+# here starts a server) and rsync (gitlab-ci-local copies the repository into each job with it).
+fk_ensure_test_packages() {
+  local missing=()
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+  [ "${#missing[@]}" -gt 0 ] || return 0
   local apt=(apt-get)
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       apt=(sudo apt-get)
     else
-      fk_die "PostgreSQL's server binaries are missing and this user cannot install packages: install Debian's postgresql package (apt-get install postgresql), then run this again"
+      fk_die "the tests need Debian packages this user cannot install: ${missing[*]} (apt-get install ${missing[*]}), then run this again"
     fi
   fi
-  fk_log "installing PostgreSQL's server binaries (Debian package postgresql) for the team-backend tests"
+  fk_log "installing Debian packages for the team tests: ${missing[*]}"
   "${apt[@]}" update -qq >&2 || fk_die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends postgresql >&2 \
-    || fk_die "apt-get install postgresql failed"
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    || fk_die "apt-get install ${missing[*]} failed"
 }
 
 fk_ensure_tools() {

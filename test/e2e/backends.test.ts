@@ -14,6 +14,7 @@ import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
 
 /** The repository's root program (index.ts, program.ts, Pulumi.yaml), as a folder to copy. */
 function rootProgram(): string {
+    fs.mkdirSync(path.join(repoRoot, ".work"), { recursive: true }); // a fresh clone has none yet
     const dir = fs.mkdtempSync(path.join(repoRoot, ".work", "root-program-"));
     for (const f of ["index.ts", "program.ts", "Pulumi.yaml"])
         fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
