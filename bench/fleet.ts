@@ -11,7 +11,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
+import { startStandin } from "@fk-iac/klassifikation-standin";
+import { tenantsFor } from "../test/helpers/standin";
 import { KOMMUNER } from "@fk-iac/klassifikation/rules";
 import { startFleet } from "../test/helpers/fleet";
 import { repoRoot } from "../test/helpers/pulumi";
@@ -58,14 +59,7 @@ async function fleetUp(
     const env = engineEnv(dir);
     const tokens = new Map(kommuner.map(([kode]) => [kode, `-${crypto.randomBytes(18).toString("base64url")}`]));
     const standin = await startStandin({
-        seed: {
-            tenants: kommuner.map(([kode, navn]) => ({
-                kommunekode: kode,
-                navn,
-                tokenSha256: [sha256Hex(tokens.get(kode)!)],
-                certificateFingerprints: [],
-            })),
-        },
+        seed: { tenants: tenantsFor(tokens) },
     });
     try {
         const inventory = path.join(dir, "inventory.csv");

@@ -2,6 +2,7 @@
 // Storage (Azurite), each server started on loopback by the test. Locking, a killed `up`, a restart of
 // the server, and secrets at rest, with the passphrase read from a file.
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,8 +10,8 @@ import { KOMMUNER } from "@fk-iac/klassifikation/rules";
 import { sha256Hex } from "@fk-iac/klassifikation-standin";
 import { startFleet } from "../helpers/fleet";
 import { collect, killGroup, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
-import { STATE_SERVICES, StateService } from "../helpers/services";
-import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
+import { freePort, STATE_SERVICES, StateService } from "../helpers/services";
+import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
 
 /** The repository's root program (index.ts, program.ts, Pulumi.yaml), as a folder to copy. */
 function rootProgram(): string {
@@ -138,19 +139,45 @@ for (const kind of ["postgres", "azblob"] as const) {
             assert.equal((await active()).length, 0);
         });
 
+        it("the main job moves to it with PULUMI_BACKEND_URL alone", async function () {
+            const local = fs.mkdtempSync(path.join(repoRoot, ".work", `main-${kind}-`));
+            const stack = `demo-${kind}-${process.pid}`;
+            const env: NodeJS.ProcessEnv = {
+                ...process.env,
+                ...svc.env,
+                PULUMI_BACKEND_URL: svc.backendUrl,
+                PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile,
+                PULUMI_HOME: path.join(local, "pulumi-home"),
+                FK_LOCAL_DIR: local,
+                FK_DEMO_STACK: stack,
+                FK_DEMO_PORT: String(await freePort()),
+            };
+            delete env.PULUMI_CONFIG_PASSPHRASE;
+            try {
+                const res = await collect(
+                    spawn("npm", ["run", "--silent", "main"], {
+                        cwd: repoRoot,
+                        env,
+                        stdio: ["ignore", "pipe", "pipe"],
+                    }),
+                );
+                assert.equal(res.code, 0, res.output);
+                assert.match(res.output, /applied: 2 create/);
+                assert.match(res.output, /\[x\] 1\. created correctly/);
+                assert.match(await svc.dump(), new RegExp(stack), "the main job's stack is on the shared backend");
+                assert.ok(!fs.existsSync(path.join(local, "state")), "no local file backend was used");
+            } finally {
+                fs.rmSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), { force: true });
+                fs.rmSync(local, { recursive: true, force: true });
+            }
+        });
+
         it("the fleet runs 10 municipalities at concurrency 4 on it", async function () {
             const kommuner = KOMMUNER.slice(0, 10);
             const tokens = new Map(kommuner.map(([kode]) => [kode, randomToken()]));
             const fleetStandin = await startTestStandin({
                 kommuner: 0,
-                seed: {
-                    tenants: kommuner.map(([kode, navn]) => ({
-                        kommunekode: kode,
-                        navn,
-                        tokenSha256: [sha256Hex(tokens.get(kode)!)],
-                        certificateFingerprints: [],
-                    })),
-                },
+                seed: { tenants: tenantsFor(tokens) },
             });
             const dir = fs.mkdtempSync(path.join(repoRoot, ".work", `fleet-${kind}-`));
             try {

@@ -5,12 +5,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256Hex } from "@fk-iac/klassifikation-standin";
 import { InventoryError, readInventory } from "../../cli/fleet/inventory";
 import { startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
 import { which } from "../helpers/proc";
-import { randomToken, startTestStandin, TestStandin } from "../helpers/standin";
+import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
 
 const KOMMUNER: Array<[string, string]> = [
     ["0101", "København"],
@@ -57,14 +56,7 @@ describe("fleet (Automation API, real engine)", function () {
         fs.mkdirSync(dir, { recursive: true });
         s = await startTestStandin({
             kommuner: 0,
-            seed: {
-                tenants: KOMMUNER.map(([kode, navn]) => ({
-                    kommunekode: kode,
-                    navn,
-                    tokenSha256: [sha256Hex(tokens.get(kode)!)],
-                    certificateFingerprints: [],
-                })),
-            },
+            seed: { tenants: tenantsFor(tokens) },
         });
         const rows = KOMMUNER.map(
             ([kode, navn]) =>

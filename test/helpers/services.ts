@@ -178,6 +178,8 @@ export async function startAzurite(): Promise<StateService> {
     const service = new BlobServiceClient(
         `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`,
         new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+        // No idle keep-alive connections from this process: Azurite's shutdown waits for them to close.
+        { keepAliveOptions: { enable: false } },
     );
     const container = service.getContainerClient("pulumi-state");
     await container.create();

@@ -11,6 +11,7 @@ import {
     StandinOptions,
     sha256Hex,
 } from "@fk-iac/klassifikation-standin";
+import { kommuneNavn } from "@fk-iac/klassifikation/rules";
 import { call } from "./http";
 
 export interface TestKommune {
@@ -93,4 +94,20 @@ export async function startTestStandin(
         },
         close: () => server.close(),
     };
+}
+
+/**
+ * Stand-in tenants for municipalities that act with the given tokens (kommunekode → token), each named
+ * as in the list of the 98; for the fleet's tests and benchmark.
+ *
+ * @example
+ * startTestStandin({ kommuner: 0, seed: { tenants: tenantsFor(tokens) } });
+ */
+export function tenantsFor(tokens: ReadonlyMap<string, string>) {
+    return [...tokens].map(([kode, token]) => ({
+        kommunekode: kode,
+        navn: kommuneNavn(kode) ?? kode,
+        tokenSha256: [sha256Hex(token)],
+        certificateFingerprints: [] as string[],
+    }));
 }
