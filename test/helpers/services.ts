@@ -166,11 +166,17 @@ export async function startAzurite(): Promise<StateService> {
         child = spawn(process.execPath, [main, ...args, "--silent"], { stdio: ["ignore", "pipe", "pipe"] });
         await listening(child, port);
     };
+    // SIGTERM saves Azurite's metadata and closes; its shutdown can wait long for open connections, so
+    // after 15 s it is killed (its data is on disk by then: the test checks it survives).
     const stop = async () => {
         const c = child;
         if (!c || c.exitCode !== null) return;
         await new Promise<void>((resolve) => {
-            c.once("exit", () => resolve());
+            const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
+            c.once("exit", () => {
+                clearTimeout(timer);
+                resolve();
+            });
             c.kill("SIGTERM");
         });
     };
