@@ -1,4 +1,4 @@
-// fleet: task GB1.0 for many municipalities at once, one stack per municipality, on the Automation API.
+// fleet: task GB1.0 for many municipalities at once, one stack per municipality, over the real CLI.
 //
 //   npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N (default: the cores)]
 //                    [--report report.json] [--only 0101,0751] [--force] [--verbose] [--state-dir DIR]

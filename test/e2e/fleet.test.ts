@@ -24,7 +24,7 @@ const KOMMUNER: Array<[string, string]> = [
     ["0165", "Albertslund"],
 ];
 
-describe("fleet (Automation API, real engine)", function () {
+describe("fleet (real engine, programs inline)", function () {
     let s: TestStandin;
     const dir = path.join(repoRoot, ".work", `fleet-${process.pid}`);
     const inventory = path.join(dir, "inventory.yaml");
