@@ -3,20 +3,9 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { collect, repoRoot } from "../helpers/pulumi";
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as net.AddressInfo).port;
-            srv.close(() => resolve(port));
-        });
-        srv.on("error", reject);
-    });
-}
+import { freePort } from "../helpers/services";
 
 const DELIVERY_SECONDS = 30;
 
