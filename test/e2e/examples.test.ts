@@ -3,9 +3,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { BORGERBLIKKET_UUID, danishDateOf } from "@fk-iac/klassifikation-standin";
+import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { today } from "../helpers/days";
 
 const examples = path.join(repoRoot, "examples");
 const pack = path.join(repoRoot, "policy");
@@ -23,7 +24,6 @@ function setSubscriptions(ws: PulumiWorkspace, list: unknown[]): void {
 
 describe("examples (real engine)", function () {
     let s: TestStandin;
-    const today = danishDateOf(new Date());
     const subs = async (kommunekode: string) =>
         (await s.admin("GET", `/admin/abonnementer?kommunekode=${kommunekode}`)).items as any[];
 
@@ -62,9 +62,9 @@ describe("examples (real engine)", function () {
             const [a] = await subs("0101");
             assert.deepEqual(
                 [a.sortiment, a.itSystemInstans, a.skemaversion, a.virkning],
-                [BORGERBLIKKET_UUID, KMD, "1.3", { from: today, to: null }],
+                [BORGERBLIKKET_UUID, KMD, "1.3", { from: today(), to: null }],
             );
-            assert.equal((await ws.outputs()).gyldigFra, today);
+            assert.equal((await ws.outputs()).gyldigFra, today());
             assert.equal((await ws.destroy()).code, 0);
         } finally {
             ws.dispose();
@@ -92,7 +92,7 @@ describe("examples (real engine)", function () {
             assert.equal((await ws.up()).code, 0);
             const after = await subs("0751");
             const ended = after.find((a) => a.sortiment === OTHER_SORTIMENT);
-            assert.equal(ended.virkning.to, today, "the removed entry is end-dated, not deleted");
+            assert.equal(ended.virkning.to, today(), "the removed entry is end-dated, not deleted");
             assert.equal(after.filter((a) => a.virkning.to === null).length, 2);
             assert.equal((await ws.destroy()).code, 0);
         } finally {

@@ -1,10 +1,11 @@
 // SortimentSubscription in the real engine against the stand-in over HTTP.
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { BORGERBLIKKET_UUID, danishDateOf } from "@fk-iac/klassifikation-standin";
+import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { KMD_OPUS_DEBITOR, RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { today } from "../helpers/days";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
 
@@ -21,7 +22,6 @@ async function connect(ws: PulumiWorkspace, s: TestStandin, kommune = 0) {
 describe("SortimentSubscription in the real engine", function () {
     let s: TestStandin;
     let ws: PulumiWorkspace;
-    const today = danishDateOf(new Date());
     const list = async () => (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
 
     before(async function () {
@@ -43,7 +43,7 @@ describe("SortimentSubscription in the real engine", function () {
         assert.equal(a.sortiment, BORGERBLIKKET_UUID);
         assert.equal(a.itSystemInstans, KMD_OPUS_DEBITOR);
         assert.equal(a.skemaversion, "1.3");
-        assert.deepEqual(a.virkning, { from: today, to: null });
+        assert.deepEqual(a.virkning, { from: today(), to: null });
         assert.equal(a.livscyklus, "Opstaaet");
         const out = await ws.outputs();
         assert.equal(out.abonnementUuid, a.uuid);
@@ -70,19 +70,19 @@ describe("SortimentSubscription in the real engine", function () {
     it("preview shows no changes, also when run a day later", async function () {
         const same = await ws.preview(["--expect-no-changes"]);
         assert.equal(same.code, 0, same.output);
-        const later = await ws.preview(["--expect-no-changes"], { FK_KLASSIFIKATION_TODAY: addDays(today, 1) });
+        const later = await ws.preview(["--expect-no-changes"], { FK_KLASSIFIKATION_TODAY: addDays(today(), 1) });
         assert.equal(later.code, 0, later.output);
     });
 
     it("refresh finds an out-of-band end-dating, and up repairs it", async function () {
         const [a] = await list();
-        await s.admin("POST", `/admin/abonnementer/${a.uuid}/afslut`, { to: today });
+        await s.admin("POST", `/admin/abonnementer/${a.uuid}/afslut`, { to: today() });
         const refresh = await ws.refresh();
         assert.equal(refresh.code, 0, refresh.output);
         assert.match(refresh.output, /~ .*sub.* update|updated|~ 1/);
         // Refresh updates the resource in state (stack outputs change only on up).
         const refreshed = ws.resources().find((r) => r.type === RESOURCE_TYPE_TOKEN)!;
-        assert.equal(refreshed.outputs.validTo, today);
+        assert.equal(refreshed.outputs.validTo, today());
         const preview = await ws.preview(["--expect-no-changes"]);
         assert.notEqual(preview.code, 0, "the drift must show as a pending change");
         const up = await ws.up();
@@ -95,7 +95,7 @@ describe("SortimentSubscription in the real engine", function () {
 
     it("changes validTo in place", async function () {
         const [before] = await list();
-        const to = addDays(today, 30);
+        const to = addDays(today(), 30);
         await ws.setConfig("sub:validTo", to);
         const res = await ws.up();
         assert.equal(res.code, 0, res.output);
@@ -126,7 +126,7 @@ describe("SortimentSubscription in the real engine", function () {
         const res = await ws.destroy();
         assert.equal(res.code, 0, res.output);
         const [a] = await list();
-        assert.equal(a.virkning.to, today);
+        assert.equal(a.virkning.to, today());
         assert.equal(a.livscyklus, "Rettet");
         assert.equal(ws.resources().filter((r) => r.type === RESOURCE_TYPE_TOKEN).length, 0);
     });

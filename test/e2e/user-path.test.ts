@@ -111,8 +111,11 @@ describe("the user's path on a clean clone: npm ci, then plain pulumi", function
     });
 
     it("the policy pack runs compiled, and refuses to run stale after its sources change", async function () {
-        // As after a `git pull` without a build: the source is newer than its compiled file.
-        const earlier = new Date(Date.now() - 60_000);
+        // As after a `git pull` without a build: the source is newer than its compiled file. The build's
+        // time is set an hour before the source's own time, so the source is newer by construction,
+        // however long the steps before this one took.
+        const source = fs.statSync(path.join(clone, "policy", "schema-version.ts")).mtimeMs;
+        const earlier = new Date(source - 3_600_000);
         fs.utimesSync(path.join(clone, "policy", "dist", "policy", "schema-version.js"), earlier, earlier);
         const stale = await pulumi(["preview", "--policy-pack", "policy"]);
         assert.notEqual(stale.code, 0, stale.output);

@@ -3,15 +3,15 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { BORGERBLIKKET_UUID, danishDateOf } from "@fk-iac/klassifikation-standin";
+import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { KMD_OPUS_DEBITOR } from "../../../provider/src/domain";
 import { FkError } from "../../../provider/src/errors";
 import { HttpClassificationApi } from "../../../provider/src/client";
 import { ConnectionSettings, readConnectionSettings, settingSource } from "../../../provider/src/connection";
 import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../../provider/src/provider";
 import { startTestStandin, TestStandin } from "../../helpers/standin";
+import { today } from "../../helpers/days";
 
-const today = danishDateOf(new Date());
 const OTHER = "0a0a0a0a-1111-4222-8333-444455556666";
 
 function settings(url: string, token: string, over: Partial<ConnectionSettings> = {}): ConnectionSettings {
@@ -119,7 +119,7 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
                 sortiment: BORGERBLIKKET_UUID,
                 itSystemInstans: KMD_OPUS_DEBITOR,
                 skemaversion: "1.3",
-                virkning: { from: today, to: null },
+                virkning: { from: today(), to: null },
             });
             const p = providerFor(s);
             const res = await p.create(await checked(p, gb10));
@@ -192,9 +192,9 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
         });
 
         it("read reports out-of-band end-dating and passivation; deletion as gone", async function () {
-            await s.admin("POST", `/admin/abonnementer/${id}/afslut`, { to: today });
+            await s.admin("POST", `/admin/abonnementer/${id}/afslut`, { to: today() });
             const ended = await p.read(id, outs);
-            assert.equal((ended.props as SubscriptionOutputs).validTo, today);
+            assert.equal((ended.props as SubscriptionOutputs).validTo, today());
             const d = await p.diff(id, ended.props as SubscriptionOutputs, outs);
             assert.deepEqual([d.changes, d.replaces], [true, []], "an end-date is repaired in place");
 
@@ -223,7 +223,7 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
         });
 
         for (const [behaviour, expectLivscyklus, expectTo] of [
-            ["endDate", "Rettet", today],
+            ["endDate", "Rettet", today()],
             ["passivate", "Passiv", null],
             ["delete", "Slettet", null],
             ["retain", "Opstaaet", null],
@@ -323,10 +323,10 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
             assert.deepEqual(res.failures, []);
         });
 
-        it("defaults validFrom to today in Danish time and keeps it on later checks", async function () {
+        it("defaults validFrom to today() in Danish time and keeps it on later checks", async function () {
             const p = providerFor(s);
             const first = await checked(p, gb10);
-            assert.equal(first.validFrom, today);
+            assert.equal(first.validFrom, today());
             assert.equal(first.validFromDefaulted, true);
             const later = await checked(p, gb10, { ...first, validFrom: "2020-05-05" });
             assert.equal(later.validFrom, "2020-05-05");

@@ -4,11 +4,12 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BORGERBLIKKET_UUID, danishDateOf, KMD_OPUS_DEBITOR_UUID, sha256Hex } from "@fk-iac/klassifikation-standin";
+import { BORGERBLIKKET_UUID, KMD_OPUS_DEBITOR_UUID, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { allOperationIds, exercised } from "../../helpers/contract";
 import { call } from "../../helpers/http";
 import { repoRoot } from "../../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../../helpers/standin";
+import { today } from "../../helpers/days";
 
 const OTHER_SYSTEM = "0a0a0a0a-1111-4222-8333-444455556666";
 
@@ -16,7 +17,6 @@ describe("stand-in API contract (real HTTP)", function () {
     let s: TestStandin;
     let tokenA: string;
     let tokenB: string;
-    const today = danishDateOf(new Date());
 
     const opret = (token: string, body: Record<string, unknown>) =>
         call(s.url, "POST", "/api/v1/abonnementer", { token, body });
@@ -24,7 +24,7 @@ describe("stand-in API contract (real HTTP)", function () {
         sortiment: BORGERBLIKKET_UUID,
         itSystemInstans: KMD_OPUS_DEBITOR_UUID,
         skemaversion: "1.3",
-        virkning: { from: today, to: null },
+        virkning: { from: today(), to: null },
         ...over,
     });
 
@@ -109,7 +109,7 @@ describe("stand-in API contract (real HTTP)", function () {
             assert.equal(res.headers.location, `/api/v1/abonnementer/${uuid}`);
             assert.equal(res.body.kommunekode, "0101");
             assert.equal(res.body.livscyklus, "Opstaaet");
-            assert.deepEqual(res.body.virkning, { from: today, to: null });
+            assert.deepEqual(res.body.virkning, { from: today(), to: null });
             assert.equal(res.body.levering.status, "Afventer");
             assert.equal(res.body.registrering.aktoer, "kommune:0101");
         });
@@ -351,7 +351,7 @@ describe("stand-in behaviour", function () {
         const token = first.kommuner[0].token;
         const created = await call(first.url, "POST", "/api/v1/abonnementer", {
             token,
-            body: body(danishDateOf(new Date())),
+            body: body(today()),
         });
         assert.equal(created.status, 201);
         await first.close();
@@ -382,11 +382,11 @@ describe("stand-in behaviour", function () {
         const s = await startTestStandin({ kommuner: 1 });
         try {
             const token = s.kommuner[0].token;
-            const today = danishDateOf(new Date());
-            const first = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(today) });
+            const day = today();
+            const first = await call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(day) });
             const ended = await call(s.url, "PATCH", `/api/v1/abonnementer/${first.body.uuid}`, {
                 token,
-                body: { virkning: { to: today } },
+                body: { virkning: { to: day } },
                 headers: { "If-Match": first.headers.etag as string },
             });
             assert.equal(ended.status, 200);
@@ -403,7 +403,7 @@ describe("stand-in behaviour", function () {
             const token = s.kommuner[0].token;
             const created = await call(s.url, "POST", "/api/v1/abonnementer", {
                 token,
-                body: body(danishDateOf(new Date())),
+                body: body(today()),
             });
             assert.equal(created.body.levering.status, "Afventer");
             await s.admin("PUT", "/admin/clock", { offsetSeconds: 3601 });
@@ -430,7 +430,7 @@ describe("stand-in behaviour", function () {
             await assert.rejects(call(s.url, "GET", "/api/v1/abonnementer", { token }), /socket hang up|ECONNRESET/);
             await s.admin("PUT", "/admin/faults", { lostResponseRate: 1 });
             await assert.rejects(
-                call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(danishDateOf(new Date())) }),
+                call(s.url, "POST", "/api/v1/abonnementer", { token, body: body(today()) }),
                 /socket hang up|ECONNRESET/,
             );
             await s.admin("PUT", "/admin/faults", {});
