@@ -6,4 +6,3 @@ import { danishDateOf } from "@fk-iac/klassifikation-standin";
 export function today(): string {
     return danishDateOf(new Date());
 }
-
