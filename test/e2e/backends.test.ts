@@ -12,15 +12,7 @@ import { startFleet } from "../helpers/fleet";
 import { collect, killGroup, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { freePort, STATE_SERVICES, StateService } from "../helpers/services";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
-
-/** The repository's root program (index.ts, program.ts, Pulumi.yaml), as a folder to copy. */
-function rootProgram(): string {
-    fs.mkdirSync(path.join(repoRoot, ".work"), { recursive: true }); // a fresh clone has none yet
-    const dir = fs.mkdtempSync(path.join(repoRoot, ".work", "root-program-"));
-    for (const f of ["index.ts", "program.ts", "Pulumi.yaml"])
-        fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
-    return dir;
-}
+import { rootProgram } from "../helpers/workspaces";
 
 /** Waits until `check` holds, polling; fails after `ms`. */
 async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -105,12 +97,13 @@ for (const kind of ["postgres", "azblob"] as const) {
             const destroy = await ws.run(["destroy", "--yes", "--skip-preview", "--stack", ws.stack]);
             assert.equal(destroy.code, 0, destroy.output);
             await latency(700);
+            const before = s.log.length; // earlier runs' calls are in the log too
             const child = ws.start(["up", "--yes", "--skip-preview", "--stack", ws.stack]);
             const done = collect(child);
-            // Killed as soon as its first API call has answered: the calls still to come (look-up, Opret)
-            // each take the 700 ms latency, so the run is mid-up by construction, on any machine speed.
+            // Killed as soon as this up's first API call has answered: the calls still to come (look-up,
+            // Opret) each take the 700 ms latency, so the run is mid-up by construction, on any machine speed.
             await until("the up's first API call", () =>
-                Promise.resolve(s.log.some((e) => e.operation === "laesMyndighed")),
+                Promise.resolve(s.log.slice(before).some((e) => e.operation === "laesMyndighed")),
             );
             killGroup(child);
             await done;

@@ -1,4 +1,5 @@
 // A Pulumi workspace connected to a stand-in as one of its test municipalities.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiWorkspace, repoRoot } from "./pulumi";
 import { TestStandin } from "./standin";
@@ -24,4 +25,16 @@ export async function connectedWorkspace(
     await ws.setConfig("fk:token", s.kommuner[opts.kommune ?? 0].token, true);
     for (const [k, v] of Object.entries(opts.config ?? {})) await ws.setConfig(k, v);
     return ws;
+}
+
+/**
+ * The repository's root program (index.ts, program.ts, Pulumi.yaml), copied to a folder inside the
+ * repository (so it finds the repository's node_modules), for a workspace's `programDir`.
+ */
+export function rootProgram(): string {
+    fs.mkdirSync(path.join(repoRoot, ".work"), { recursive: true }); // a fresh clone has none yet
+    const dir = fs.mkdtempSync(path.join(repoRoot, ".work", "root-program-"));
+    for (const f of ["index.ts", "program.ts", "Pulumi.yaml"])
+        fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    return dir;
 }
