@@ -1,12 +1,16 @@
 // fleet: task GB1.0 for many municipalities at once, one stack per municipality, over the real CLI.
 //
 //   npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N (default: the cores)]
-//                    [--report report.json] [--only 0101,0751] [--force] [--verbose] [--state-dir DIR]
+//                    [--report report.json] [--only 0101,0751] [--force] [--repair] [--verbose] [--state-dir DIR]
+//   npm run fleet -- survey --inventory FILE [--report report.json] [--only ...]   read-only, no stacks, no engine
 //
 // The inventory (YAML or CSV: kommunekode, navn, endpoint, credentials, debtorSystem) is validated
 // before any stack is touched. Every stack gets the policy pack. A failing municipality never stops
 // the others; the exit code is 1 when any failed (for status: 10 when some are only pending).
-// `up` re-runs only stacks whose row or program changed, or whose last up failed (--force: all).
+// `up` re-runs only stacks whose row or program changed, or whose last up failed (--force: all). It adopts
+// what municipalities made by hand with the task's values, and refuses one with other values unless
+// --repair (or the row's column repair) asks to end it and create the task's one.
+// Exit codes of survey and status: 0 all done, 10 some wait for delivery, 1 any not done.
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -15,17 +19,26 @@ import { InventoryError, InventoryRow, readInventory } from "./fleet/inventory";
 import { liveProgress, plainProgress } from "./fleet/progress";
 import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
+import { surveyFleet, surveyTable, writeSurveyReport } from "./fleet/survey";
+import { exitCodeOf, SurveyState } from "@fk-iac/klassifikation";
 import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE =
-    "usage: npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--verbose] [--state-dir DIR]";
+    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--verbose] [--state-dir DIR]";
 
 interface Command {
-    operation: FleetOperation;
+    operation: FleetOperation | "survey";
     rows: InventoryRow[];
     concurrency: number;
     stateDir: string;
-    values: { inventory: string; report?: string; force?: boolean; verbose?: boolean; "policy-pack"?: string };
+    values: {
+        inventory: string;
+        report?: string;
+        force?: boolean;
+        repair?: boolean;
+        verbose?: boolean;
+        "policy-pack"?: string;
+    };
 }
 
 /** The command line, checked: an error names the flag and what is allowed. */
@@ -36,20 +49,23 @@ function parseCommand(argv: string[]): Command {
         options: {
             inventory: { type: "string", short: "i" },
             // On a machine with N cores, N stacks at once is as fast as more, with less memory (bench/RESULTS.md).
-            concurrency: { type: "string", short: "c", default: String(Math.min(32, os.availableParallelism())) },
+            // survey only reads over HTTP, so it asks 16 municipalities at a time.
+            concurrency: { type: "string", short: "c" },
             report: { type: "string" },
             only: { type: "string" },
             force: { type: "boolean", default: false },
+            repair: { type: "boolean", default: false },
             verbose: { type: "boolean", default: false },
             "state-dir": { type: "string" },
             "policy-pack": { type: "string" },
         },
     });
-    const operation = positionals[0] as FleetOperation;
-    if (!OPERATIONS.includes(operation) || positionals.length !== 1)
+    const operation = positionals[0] as FleetOperation | "survey";
+    if (!(operation === "survey" || OPERATIONS.includes(operation)) || positionals.length !== 1)
         throw new Error(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
     if (!values.inventory) throw new Error(`--inventory is required\n${USAGE}`);
-    const concurrency = Number(values.concurrency);
+    const fallback = positionals[0] === "survey" ? 16 : Math.min(32, os.availableParallelism());
+    const concurrency = Number(values.concurrency ?? fallback);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
         throw new Error(`--concurrency is "${values.concurrency}"; expected a whole number from 1 to 32`);
     }
@@ -64,8 +80,22 @@ function parseCommand(argv: string[]): Command {
     return { operation, rows, concurrency, stateDir, values: { ...values, inventory: values.inventory } };
 }
 
+/** fleet survey: read-only, over HTTP only. */
+async function survey({ rows, values, concurrency }: Command): Promise<number> {
+    const report = await surveyFleet(rows, path.resolve(values.inventory), concurrency);
+    process.stdout.write(`${surveyTable(report)}\n`);
+    if (values.report) {
+        writeSurveyReport(path.resolve(values.report), report);
+        log(`report: ${path.resolve(values.report)}`);
+    }
+    return report.exitCode;
+}
+
 async function main(argv: string[]): Promise<number> {
-    const { operation, rows, concurrency, stateDir, values } = parseCommand(argv);
+    const command = parseCommand(argv);
+    if (command.operation === "survey") return survey(command);
+    const { rows, concurrency, stateDir, values } = command;
+    const operation = command.operation;
     log(`${operation} for ${rows.length} municipalities, ${concurrency} at a time (stacks in ${stateDir})`);
     if (operation === "up" || operation === "preview") {
         const problems = await typeErrorsInChild(
@@ -88,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
         engineEnv: engineEnv(),
         policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
         force: values.force === true,
+        repair: values.repair === true,
         onEvent: (e) => progress.event(e),
     });
     progress.close();
@@ -96,9 +127,8 @@ async function main(argv: string[]): Promise<number> {
     writeReport(reportFile, report);
     process.stdout.write(`${table(report)}\n`);
     log(`report: ${reportFile}`);
-    if (report.totals.failed > 0) return 1;
-    if (operation === "status" && results.some((r) => r.task === "pending")) return 10;
-    return 0;
+    if (operation === "status") return exitCodeOf(results.map((r): SurveyState => r.task ?? "unreachable"));
+    return report.totals.failed > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -3,19 +3,24 @@
 //
 //   npm run status -- [stack] [--json]
 //
-// Exit code: 0 done, 10 created correctly but delivery still pending, 1 not done or an error.
+// It looks the municipality's subscription up by sortiment and it-systeminstans when the stack holds
+// none, and says which state holds (provider/src/survey.ts): done under code; done by hand, not yet
+// under code; wrong values; ended; missing; credentials of another municipality; unreachable.
+// Exit code: 0 done (by code, or by hand and delivered), 10 delivery still pending, 1 not done or an error.
 // The demo stack (made by the main job) is checked against the local stand-in, started for the check.
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { checkTask, readConnectionSettings, settingSource } from "@fk-iac/klassifikation";
+import {
+    assessTask,
+    exitCodeOf,
+    readConnectionSettings,
+    settingSource,
+    surveyMunicipality,
+} from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { DemoStandin, startDemoStandin } from "./standin";
-
-export const EXIT_DONE = 0;
-export const EXIT_PENDING = 10;
-export const EXIT_NOT_DONE = 1;
 
 async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
@@ -53,15 +58,24 @@ async function main(argv: string[]): Promise<number> {
     try {
         const endpoint = outputs.endpoint?.value as string | undefined;
         const api = new HttpClassificationApi(readConnectionSettings(get, demo ? undefined : endpoint));
-        const assessment = await checkTask(api, uuid, { kommunekode: kode });
+        const debtorSystem = config["gb10-borgerblikket:debtorSystem"]?.value;
+        const result = await surveyMunicipality(api, {
+            kommunekode: kode ?? "",
+            ...(debtorSystem ? { itSystemInstans: debtorSystem } : {}),
+            ...(uuid ? { stackUuid: uuid } : {}),
+        });
+        const found = result.subscription ? await api.getAbonnement(result.subscription.uuid) : undefined;
+        const sortiment = found ? await api.getSortiment(found.sortiment) : undefined;
+        const assessment = assessTask(found, sortiment, { kommunekode: kode, itSystemInstans: debtorSystem });
         if (values.json) {
-            process.stdout.write(
-                `${JSON.stringify({ stack: stackName, kommunekode: kode, abonnementUuid: uuid ?? null, ...assessment }, null, 2)}\n`,
-            );
+            const report = { stack: stackName, abonnementUuid: uuid ?? null, ...result, criteria: assessment.criteria };
+            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {
-            printAssessment(`Task GB1.0 for ${navn} (${kode ?? "?"}), stack ${stackName}:`, assessment);
+            process.stdout.write(`\nTask GB1.0 for ${navn} (${kode ?? "?"}), stack ${stackName}: ${result.state}\n`);
+            process.stdout.write(`  ${result.detail}${result.next ? `\n  next: ${result.next}` : ""}\n`);
+            if (found) printAssessment("As FK Klassifikation has it:", assessment);
         }
-        return assessment.state === "done" ? EXIT_DONE : assessment.state === "pending" ? EXIT_PENDING : EXIT_NOT_DONE;
+        return exitCodeOf([result.state]);
     } finally {
         await demo?.stop();
     }
@@ -71,6 +85,6 @@ main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
         log(`error: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(EXIT_NOT_DONE);
+        process.exit(1);
     },
 );

@@ -4,6 +4,7 @@ import { Policies } from "@pulumi/policy";
 import { httpsEndpointPolicy } from "./endpoint";
 import { itSystemUuidPolicy, knownDebtorSystemPolicy } from "./it-system";
 import { kommunekodePolicy } from "./kommunekode";
+import { repairPlanPolicy } from "./repair";
 import { skemaversionPolicy } from "./schema-version";
 import { uniqueSubscriptionPolicy } from "./unique";
 import { validFromWindowPolicy, validToEmptyPolicy } from "./validity";
@@ -17,6 +18,7 @@ export const policies: Policies = [
     validToEmptyPolicy,
     uniqueSubscriptionPolicy,
     httpsEndpointPolicy,
+    repairPlanPolicy,
 ];
 
 export {
@@ -24,6 +26,7 @@ export {
     itSystemUuidPolicy,
     kommunekodePolicy,
     knownDebtorSystemPolicy,
+    repairPlanPolicy,
     skemaversionPolicy,
     uniqueSubscriptionPolicy,
     validFromWindowPolicy,

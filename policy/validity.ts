@@ -21,7 +21,8 @@ export interface ValidFromWindowConfig {
 /**
  * An explicit validFrom (Gyldig fra) must lie within a window around today: not further in the past
  * than a tolerance, and not too far ahead. A validFrom left out defaults to today (fixed when the
- * subscription is created) and always passes.
+ * subscription is created) and always passes, and so does an existing subscription that is adopted
+ * (the provider's plan `adopt`).
  *
  * @example
  * { "fk-valid-from-window": { "pastToleranceDays": 400 } } // e.g. to adopt an older subscription
@@ -40,6 +41,9 @@ export const validFromWindowPolicy: ResourceValidationPolicy = {
         if (!isSubscription(args.type)) return;
         const found: unknown = args.props.validFrom;
         if (args.props.validFromDefaulted === true || !known(found)) return;
+        // The window judges what a new subscription would get: an existing one adopted as it is keeps
+        // its own Gyldig fra, however long ago it was made.
+        if (args.props.plan === "adopt") return;
         const { pastToleranceDays, maxDaysAhead } = args.getConfig<ValidFromWindowConfig>();
         const today = danishToday();
         const earliest = addDays(today, -pastToleranceDays);

@@ -38,6 +38,11 @@ export interface InventoryRow {
     credentialsRef: string;
     /** Uuid of the debtor system's it-systeminstans. */
     debtorSystem: string;
+    /**
+     * End an active subscription with other values and create the task's one (repairExisting).
+     * @default false
+     */
+    repair: boolean;
 }
 
 export class InventoryError extends Error {
@@ -66,10 +71,11 @@ const rowSchema = z
                 "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem",
             ),
         debtorSystem: z.string().regex(ANY_CASE_UUID_PATTERN, "must be an it-systeminstans uuid").optional(),
+        repair: z.union([z.boolean(), z.enum(["true", "false"])], { error: "must be true or false" }).optional(),
     })
     .strict();
 
-const FIELDS = ["kommunekode", "navn", "endpoint", "credentials", "debtorSystem"];
+const FIELDS = ["kommunekode", "navn", "endpoint", "credentials", "debtorSystem", "repair"];
 
 function parseRef(ref: string, baseDir: string): CredentialRef {
     if (ref.startsWith("env:")) return { kind: "env", name: ref.slice(4) };
@@ -202,6 +208,7 @@ export function readInventory(file: string): InventoryRow[] {
             credentials: parseRef(r.credentials, baseDir),
             credentialsRef: r.credentials,
             debtorSystem: (r.debtorSystem ?? KMD_OPUS_DEBITOR).toLowerCase(),
+            repair: r.repair === true || r.repair === "true",
         });
     }
     if (problems.length) throw new InventoryError(problems);

@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { checkTask, envName, readConnectionSettings, TaskState } from "@fk-iac/klassifikation";
+import { envName, readConnectionSettings, surveyMunicipality, SurveyResult, SurveyState } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { gb10Program } from "../../program.ts";
 import { repoRoot } from "../local";
@@ -31,8 +31,10 @@ export interface StackResult {
     /** Resource changes by kind (create, update, delete, same, ...). */
     changes: Record<string, number>;
     durationMs: number;
-    /** For status: the task's state. */
-    task?: TaskState;
+    /** For status: the municipality's state (see the survey's states). */
+    task?: SurveyState;
+    /** For status: what the survey found. */
+    survey?: SurveyResult;
     message: string;
 }
 
@@ -48,6 +50,8 @@ export interface FleetOptions {
     policyPack: string;
     /** Re-run `up` also where nothing changed since the last successful one. */
     force: boolean;
+    /** Repair every row's wrong subscription (as the inventory column `repair` does for one row). */
+    repair?: boolean;
     onEvent: (event: FleetEvent) => void;
 }
 
@@ -154,8 +158,9 @@ function stackEnv(row: InventoryRow, opts: FleetOptions): Record<string, string>
 }
 
 /** The program's config for a row's stack: plain values only (credentials stay in the environment). */
-function stackConfig(row: InventoryRow): Record<string, string> {
+function stackConfig(row: InventoryRow, opts: FleetOptions): Record<string, string> {
     return {
+        [`${PROJECT}:repairExisting`]: String(row.repair || opts.repair === true),
         "kommune:kode": row.kommunekode,
         "kommune:navn": row.navn,
         // The program runs in this process: its endpoint must come from the stack, not the environment.
@@ -172,14 +177,14 @@ const summarize = (changes: Record<string, number>) =>
         .map(([k, n]) => `${k} ${n}`)
         .join(", ");
 
-type Outcome = Pick<StackResult, "result" | "message" | "changes"> & { task?: TaskState };
+type Outcome = Pick<StackResult, "result" | "message" | "changes"> & { task?: SurveyState; survey?: SurveyResult };
 
 /** Carries out the operation on the stack: one CLI call (and one more the first time a stack is made). */
 async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): Promise<Outcome> {
     const policy = ["--policy-pack", opts.policyPack];
     switch (opts.operation) {
         case "preview": {
-            await prepareStack(ctx, stackConfig(row));
+            await prepareStack(ctx, stackConfig(row, opts));
             const { changes } = await runStackCommand(ctx, "preview", policy, program);
             return {
                 result: "succeeded",
@@ -188,7 +193,7 @@ async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): 
             };
         }
         case "up": {
-            await prepareStack(ctx, stackConfig(row));
+            await prepareStack(ctx, stackConfig(row, opts));
             const { changes, outputs } = await runStackCommand(ctx, "up", policy, program);
             const uuid = outputs.abonnementUuid as string | undefined;
             return {
@@ -214,21 +219,33 @@ async function perform(ctx: CliContext, row: InventoryRow, opts: FleetOptions): 
             };
         }
         case "status": {
-            const uuid = (await stackOutputs(ctx)).abonnementUuid as string | undefined;
+            // A stack that holds nothing yet (or none at all) is looked up by sortiment and system.
+            const uuid = (await stackOutputs(ctx).catch(noStackYet)).abonnementUuid as string | undefined;
             // This stack's own credentials, from its environment (empty values count as unset).
             const api = new HttpClassificationApi(
                 readConnectionSettings((k) => ctx.env[envName(k)] || undefined, row.endpoint),
             );
-            const a = await checkTask(api, uuid, { kommunekode: row.kommunekode, itSystemInstans: row.debtorSystem });
-            const failed = a.criteria.filter((c) => !c.ok).map((c) => c.detail);
+            const found = await surveyMunicipality(api, {
+                kommunekode: row.kommunekode,
+                itSystemInstans: row.debtorSystem,
+                ...(uuid ? { stackUuid: uuid } : {}),
+            });
+            const ok = ["done", "pending", "by-hand"].includes(found.state);
             return {
-                result: a.state === "wrong" ? "failed" : "succeeded",
-                message: a.state === "done" ? "done: created correctly and delivered" : failed.join("; "),
+                result: ok ? "succeeded" : "failed",
+                message: `${found.detail}${found.next ? ` (next: ${found.next})` : ""}`,
                 changes: {},
-                task: a.state,
+                task: found.state,
+                survey: found,
             };
         }
     }
+}
+
+/** Outputs of a stack that does not exist yet: none. */
+function noStackYet(err: unknown): Record<string, unknown> {
+    if (err instanceof CliError && /no stack named '[^']*' found/.test(err.message)) return {};
+    throw err;
 }
 
 /** When `up` may skip the stack: the time of its last successful up with the same fingerprint. */
@@ -256,6 +273,7 @@ async function runOne(
         changes: o.changes,
         durationMs: Date.now() - started,
         ...(o.task ? { task: o.task } : {}),
+        ...(o.survey ? { survey: o.survey } : {}),
     });
     const fp = fingerprint(row);
     const unchanged = unchangedSince(journal[name], fp, opts);

@@ -1,24 +1,25 @@
 // Adopting a subscription that already exists (for instance one the administrator clicked into the
 // web UI before the municipality moved to code).
 //
-// `pulumi import` does not work for dynamic providers (pulumi/pulumi#16175). Instead, declare the
-// subscription with exactly the values it has in FK Klassifikation - above all its Gyldig fra - and
-// run `pulumi up`: the provider looks for an active subscription with the same sortiment and system
-// before creating, finds it, and adopts it (output `adopted: true`). Nothing is created.
+// Declare the subscription with the values it has, and run `pulumi up`: before creating, the provider
+// looks for an active subscription with the same sortiment and system, finds it, and adopts it with no
+// write (outputs `adopted: true`, `oprettetAf`, its real Gyldig fra); `pulumi preview` shows the plan
+// `adopt` first. Leave validFrom out and any Gyldig fra is accepted (the root program does this); or
+// pin the one you expect, and only that one is adopted:
 //
-//   pulumi config set existingValidFrom 2025-03-01      # the Gyldig fra shown in the web UI
-//   pulumi up --policy-pack ../../policy --policy-pack-config policy-config.json
+//   pulumi config set existingValidFrom 2025-03-01      # optional: the Gyldig fra shown in the web UI
+//   pulumi up --policy-pack ../../policy
 //
-// The policy pack's fk-valid-from-window refuses an explicit validFrom far in the past; the
-// policy-config.json beside this program widens the window for this adoption.
+// One with other values (say skemaversion 1.2) is refused, naming it; `pulumi config set repair true`
+// ends it (Gyldig til today, history kept) and creates this one instead.
 import * as pulumi from "@pulumi/pulumi";
 import { gb10Subscription, SortimentSubscription } from "@fk-iac/klassifikation";
 
 const config = new pulumi.Config();
 const subscription = new SortimentSubscription("borgerblikket-kmd-opus-debitor", {
     ...gb10Subscription,
-    validFrom: config.require("existingValidFrom"),
-    skemaversion: config.get("existingSkemaversion") ?? gb10Subscription.skemaversion,
+    validFrom: config.get("existingValidFrom"),
+    repairExisting: config.getBoolean("repair") ?? false,
 });
 
 export const abonnementUuid = subscription.abonnementUuid;

@@ -3,6 +3,7 @@
 // credential: values from connection settings are named, never shown. Values are shown through
 // showValue, so a huge input is cut to a readable length.
 import { KMD_OPUS_DEBITOR } from "./domain";
+import type { ExistingSubscription, Mismatch } from "./existing";
 import { describeKommune } from "./kommuner";
 import { showValue as show } from "./text";
 
@@ -92,16 +93,22 @@ export const errors = {
                 `(for KMD Opus Debitor it is ${KMD_OPUS_DEBITOR})`,
         ),
 
-    conflictingSubscription: (
-        existing: { uuid: string; skemaversion: string; from: string; to: string | null },
-        wanted: string,
-    ) =>
+    /**
+     * A subscription with the declared sortiment and it-systeminstans exists with other values. Raised
+     * before any write (in `pulumi preview` too); names the one found, who made it and when, how it
+     * differs, and the ways forward.
+     */
+    conflictingSubscription: (existing: ExistingSubscription, differences: Mismatch[], state = "active") =>
         new FkError(
             "FK_CONFLICT",
-            `an active subscription ${existing.uuid} already exists for this sortiment and it-systeminstans ` +
-                `(skemaversion ${existing.skemaversion}, validFrom ${existing.from}, validTo ${existing.to ?? "(empty)"}), ` +
-                `but the program asks for ${wanted}. To bring it under management, declare it with exactly these values ` +
-                "(the next pulumi up adopts it), then change them in the program; or end it in the classification system first",
+            `an ${state} subscription ${existing.uuid} already exists for this sortiment and it-systeminstans ` +
+                `(skemaversion ${existing.skemaversion}, validFrom ${existing.validFrom}, validTo ${existing.validTo ?? "(empty)"}; ` +
+                `made by ${existing.oprettetAf} on ${existing.oprettet.slice(0, 10)}), ` +
+                `but the program asks for ${differences.map((d) => `${d.field} ${d.wanted ?? "(empty)"}`).join(", ") || "other values"}. ` +
+                "Nothing was written. Ways forward: to end it (Gyldig til = today, its history kept) and create the declared one " +
+                "in the same pulumi up, set repairExisting (root program: pulumi config set repairExisting true; fleet: --repair " +
+                "or the inventory column repair); to keep it, declare it with exactly these values (the next pulumi up adopts it); " +
+                "or end it in the classification system first",
             409,
         ),
 

@@ -7,4 +7,6 @@ export * from "./resource";
 export type { SubscriptionOutputs } from "./provider";
 export type { ClassificationApi, AbonnementFilter, CreateOutcome } from "./client";
 export * from "./task";
+export * from "./existing";
+export * from "./survey";
 export type { Abonnement, Sortiment, ItSystemInstans } from "./wire";

@@ -11,6 +11,7 @@ import {
     SKEMAVERSION_PATTERN,
     UNKNOWN_VALUE,
 } from "./domain";
+import type { ExistingSubscription, Plan } from "./existing";
 import { isKommunekode, KOMMUNEKODE_RULE } from "./kommuner";
 import { showValue as show } from "./text";
 
@@ -30,6 +31,14 @@ export interface CheckedInputs {
     managedBy: string;
     /** The classification API this subscription lives in (not a secret; credentials never are inputs). */
     endpoint?: string;
+    /** End an active subscription with other values and create the declared one (see SortimentSubscriptionArgs). */
+    repairExisting?: boolean;
+    /**
+     * Set by check for a subscription not yet in state, from what exists (see existing.ts): what `up`
+     * will do, and the subscriptions that decision is about. Absent when it could not be looked up.
+     */
+    plan?: Plan;
+    existing?: ExistingSubscription[];
 }
 
 export interface CheckFailure {
@@ -69,6 +78,7 @@ const rules: Record<string, z.ZodType> = {
             error: `must be one of ${DESTROY_BEHAVIOURS.map((b) => `"${b}"`).join(", ")}`,
         })
         .optional(),
+    repairExisting: z.boolean({ error: "must be true or false" }).optional(),
     managedBy: z.string().max(400).optional(),
     endpoint: text("the classification API's URL")
         .max(2000, "must be at most 2000 characters")
@@ -80,7 +90,7 @@ const rules: Record<string, z.ZodType> = {
 };
 
 /** Inputs the provider sets itself; never offered to users. */
-const INTERNAL = new Set(["managedBy", "validFromDefaulted", "__provider"]);
+const INTERNAL = new Set(["managedBy", "validFromDefaulted", "plan", "existing", "__provider"]);
 /** The inputs a program may set, as error messages list them. */
 const USER_INPUTS = Object.keys(rules).filter((k) => !INTERNAL.has(k));
 const REQUIRED = new Set(["sortiment", "itSystemInstans", "skemaversion", "kommunekode"]);

@@ -8,6 +8,7 @@ import { readConnectionSettings, settingSource } from "./connection";
 import { danishToday } from "./dates";
 import { DestroyBehaviour, UUID_PATTERN } from "./domain";
 import { errors, FkError } from "./errors";
+import { decide, describeExisting, mismatches, ownNote } from "./existing";
 import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
 import { forEngine, reported } from "./reporting";
 import { Abonnement, Sortiment } from "./wire";
@@ -29,6 +30,12 @@ export interface SubscriptionOutputs extends CheckedInputs {
     livscyklus: string;
     /** When the subscription was created (registration time). */
     oprettet: string;
+    /** Who created it: a person in the web UI (adopted), or this provider. */
+    oprettetAf?: string;
+    /** Subscriptions with other values that this resource's create ended to repair them (repairExisting). */
+    endedAbonnementer?: string[];
+    /** When the create ended them. */
+    repairedAt?: string;
     /** Time of the latest registration. */
     registreringstid: string;
     /** Version for If-Match. */
@@ -39,6 +46,20 @@ export interface SubscriptionOutputs extends CheckedInputs {
     forventetLevering?: string;
     /** True when create adopted a subscription that already existed. */
     adopted: boolean;
+    /** When this resource adopted it (only when `adopted`): a program can tell an adoption in this run. */
+    adoptedAt?: string;
+}
+
+/** How the subscription came under this resource: kept from create through every read and update. */
+type History = Pick<SubscriptionOutputs, "adopted" | "adoptedAt" | "endedAbonnementer" | "repairedAt">;
+
+function historyOf(previous: Partial<SubscriptionOutputs>): History {
+    return {
+        adopted: previous.adopted ?? false,
+        ...(previous.adoptedAt ? { adoptedAt: previous.adoptedAt } : {}),
+        ...(previous.endedAbonnementer ? { endedAbonnementer: previous.endedAbonnementer } : {}),
+        ...(previous.repairedAt ? { repairedAt: previous.repairedAt } : {}),
+    };
 }
 
 /** The API operation each destroy behaviour writes with. */
@@ -84,32 +105,8 @@ function diffSubscription(olds: SubscriptionOutputs, news: CheckedInputs): dynam
     };
 }
 
-/** What the subscription should be, as conflict messages name it. */
-function wantedText(inputs: CheckedInputs): string {
-    return `skemaversion ${inputs.skemaversion}, validFrom ${inputs.validFrom}, validTo ${inputs.validTo ?? "(empty)"}`;
-}
-
-function conflictWith(a: Abonnement, inputs: CheckedInputs) {
-    return errors.conflictingSubscription(
-        { uuid: a.uuid, skemaversion: a.skemaversion, from: a.virkning.from, to: a.virkning.to },
-        wantedText(inputs),
-    );
-}
-
-/**
- * The active subscription with this key that is the one wanted (same schema version and validity; a
- * defaulted validFrom also matches our own note); refuses when the one there is different.
- */
-function matchingSubscription(existing: Abonnement[], inputs: CheckedInputs, note: string): Abonnement {
-    const to = inputs.validTo ?? null;
-    const match = existing.find(
-        (a) =>
-            a.skemaversion === inputs.skemaversion &&
-            a.virkning.to === to &&
-            (a.virkning.from === inputs.validFrom || (inputs.validFromDefaulted && a.note === note)),
-    );
-    if (!match) throw conflictWith(existing[0], inputs);
-    return match;
+function conflictWith(a: Abonnement, inputs: CheckedInputs, state = "active") {
+    return errors.conflictingSubscription(describeExisting(a), mismatches(a, inputs), state);
 }
 
 /** A 409 naming a subscription that overlaps in time but is not active today (e.g. it starts later): report it as is. */
@@ -121,9 +118,12 @@ async function refuseInactiveConflict(
 ): Promise<void> {
     const other = await api.getAbonnement(uuid);
     if (other && !(await api.searchAbonnementer(key)).some((a) => a.uuid === other.uuid)) {
-        throw conflictWith(other, inputs);
+        throw conflictWith(other, inputs, "overlapping");
     }
 }
+
+/** Failures of reaching the API, not answers from it: check's look-up leaves the plan open on these. */
+const TRANSPORT_FAILURES: readonly string[] = ["FK_UNAVAILABLE", "FK_TIMEOUT"];
 
 /** Attempts of the look-up-then-create loop before giving up. */
 const CREATE_ATTEMPTS = 6;
@@ -180,11 +180,63 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         }
     }
 
-    /** `olds`: the previous inputs or outputs (none on create); `news`: the program's inputs. */
-    check(olds: object | undefined, news: object | undefined): Promise<dynamic.CheckResult> {
-        return Promise.resolve(
-            checkInputs((olds ?? {}) as Record<string, unknown>, (news ?? {}) as Record<string, unknown>),
-        );
+    /**
+     * `olds`: the previous inputs or outputs (none on create); `news`: the program's inputs. For a
+     * subscription not yet in state, it also looks up what exists (read calls only), so that `preview`
+     * shows the plan (create, adopt or repair) and refuses a conflicting one before `up` writes anything.
+     */
+    async check(olds: object | undefined, news: object | undefined): Promise<dynamic.CheckResult> {
+        const previous = (olds ?? {}) as Record<string, unknown>;
+        const result = checkInputs(previous, (news ?? {}) as Record<string, unknown>);
+        if (result.failures.length > 0) return result;
+        const inputs = result.inputs as unknown as CheckedInputs;
+        if (Object.keys(previous).length > 0) {
+            // In state already: an adoption stays one while Gyldig fra is the adopted one.
+            if (previous.plan === "adopt" && previous.validFrom === inputs.validFrom) inputs.plan = "adopt";
+            return result;
+        }
+        await this.planCreate(inputs);
+        return result;
+    }
+
+    /** What `up` will do for a new subscription, from what exists; skipped when it cannot be known yet. */
+    private async planCreate(inputs: CheckedInputs): Promise<void> {
+        const decisive = [
+            inputs.sortiment,
+            inputs.itSystemInstans,
+            inputs.skemaversion,
+            inputs.kommunekode,
+            inputs.validFrom,
+            inputs.validTo,
+            inputs.endpoint,
+        ];
+        if (decisive.some(isUnknown)) return;
+        let api: ClassificationApi;
+        try {
+            api = this.client(inputs.endpoint);
+        } catch (err) {
+            // No connection configured: create reports it, with the same message.
+            if (err instanceof FkError && err.code === "FK_INVALID_CONNECTION") return;
+            throw err;
+        }
+        let active: Abonnement[];
+        try {
+            const { sortiment } = await this.prepareCreate(inputs);
+            active = await api.searchAbonnementer({
+                sortiment: sortiment.uuid,
+                itSystemInstans: inputs.itSystemInstans,
+                aktiv: true,
+            });
+        } catch (err) {
+            // Not reachable now: preview still judges the inputs; create looks again and decides.
+            if (err instanceof FkError && TRANSPORT_FAILURES.includes(err.code)) return;
+            throw err;
+        }
+        const decision = decide(active, inputs, inputs.repairExisting === true);
+        if (decision.plan === "refuse") throw conflictWith(decision.wrong[0], inputs);
+        inputs.plan = decision.plan;
+        const about = decision.match ? [decision.match] : decision.wrong;
+        if (about.length > 0) inputs.existing = about.map(describeExisting);
     }
 
     diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
@@ -215,7 +267,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         a: Abonnement,
         sortiment: { uuid: string; brugervendtnoegle: string },
         systemName: string,
-        adopted: boolean,
+        history: History,
     ): SubscriptionOutputs {
         const out: SubscriptionOutputs = {
             ...inputs,
@@ -229,11 +281,21 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             kommunekode: a.kommunekode,
             livscyklus: a.livscyklus,
             oprettet: a.registrering.oprettet,
+            oprettetAf: a.registrering.oprettetAf ?? a.registrering.aktoer,
             registreringstid: a.registrering.tidspunkt,
             version: a.version,
             leveringStatus: a.levering.status,
-            adopted,
+            adopted: history.adopted,
         };
+        if (history.adoptedAt) out.adoptedAt = history.adoptedAt;
+        else delete out.adoptedAt;
+        if (history.endedAbonnementer?.length) {
+            out.endedAbonnementer = history.endedAbonnementer;
+            if (history.repairedAt) out.repairedAt = history.repairedAt;
+        } else {
+            delete out.endedAbonnementer;
+            delete out.repairedAt;
+        }
         if (a.virkning.to !== null) out.validTo = a.virkning.to;
         else delete out.validTo;
         if (a.levering.leveretTidspunkt) out.leveretTidspunkt = a.levering.leveretTidspunkt;
@@ -265,20 +327,33 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             itSystemInstans: inputs.itSystemInstans,
             aktiv: true,
         };
-        const note = `managed by pulumi: ${inputs.managedBy}`;
+        const note = ownNote(inputs.managedBy);
+        const ended: string[] = [];
         const done = (a: Abonnement, adopted: boolean) => ({
             id: a.uuid,
-            outs: this.outputs(inputs, a, sortiment, systemName, adopted),
+            outs: this.outputs(inputs, a, sortiment, systemName, {
+                adopted,
+                ...(adopted ? { adoptedAt: new Date().toISOString() } : {}),
+                endedAbonnementer: ended,
+                ...(ended.length > 0 ? { repairedAt: new Date().toISOString() } : {}),
+            }),
         });
 
         // Look up first, every time: a lost response, a timeout or a killed `pulumi up` may have
-        // created it already. Opret itself is never retried blindly.
+        // created it already, and a municipality may have made it by hand. Opret itself is never
+        // retried blindly.
         let lastCause = "";
         for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-            const existing = await api.searchAbonnementer(key);
-            if (existing.length > 0) {
-                const match = matchingSubscription(existing, inputs, note);
-                return done(match, match.note !== note);
+            const decision = decide(await api.searchAbonnementer(key), inputs, inputs.repairExisting === true);
+            if (decision.plan === "adopt") return done(decision.match!, decision.match!.note !== note);
+            if (decision.plan === "refuse") throw conflictWith(decision.wrong[0], inputs);
+            if (decision.plan === "repair") {
+                // End the wrong ones (history kept), then look again: the next pass creates.
+                for (const wrong of decision.wrong) {
+                    await endSubscription(api, wrong);
+                    if (!ended.includes(wrong.uuid)) ended.push(wrong.uuid);
+                }
+                continue;
             }
             const outcome = await api.createAbonnement({
                 sortiment: sortiment.uuid,
@@ -324,6 +399,9 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             onDestroy: props.onDestroy ?? "endDate",
             managedBy: props.managedBy ?? "",
             ...(props.endpoint ? { endpoint: props.endpoint } : {}),
+            ...(props.repairExisting !== undefined ? { repairExisting: props.repairExisting } : {}),
+            ...(props.plan ? { plan: props.plan } : {}),
+            ...(props.existing ? { existing: props.existing } : {}),
         };
         return {
             id,
@@ -332,7 +410,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                 a,
                 sortiment,
                 system?.navn ?? props.itSystemInstansNavn ?? "",
-                props.adopted ?? false,
+                historyOf(props),
             ),
         };
     }
@@ -371,7 +449,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                 current,
                 sortiment,
                 olds.itSystemInstansNavn,
-                olds.adopted ?? false,
+                historyOf(olds),
             ),
         };
     }
@@ -391,18 +469,26 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             await api.passivate(id);
             return;
         }
-        // endDate: Gyldig til = today, or validFrom for a subscription that has not started yet.
-        const today = danishToday();
-        const to = current.virkning.from > today ? current.virkning.from : today;
-        if (current.virkning.to !== null && current.virkning.to <= to) return;
-        try {
-            await api.setValidTo(id, to, current.version);
-        } catch (err) {
-            if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
-            const now = await api.getAbonnement(id);
-            if (now && now.livscyklus !== "Passiv" && (now.virkning.to === null || now.virkning.to > to))
-                throw errors.concurrentChange(id);
-        }
+        await endSubscription(api, current);
+    }
+}
+
+/**
+ * Ends a subscription the OIO way, its history kept: Gyldig til = today, or its Gyldig fra when it has
+ * not started yet. Already ended by then counts as done; a retried Ret whose first attempt went
+ * through (412) too.
+ */
+async function endSubscription(api: ClassificationApi, current: Abonnement): Promise<void> {
+    const today = danishToday();
+    const to = current.virkning.from > today ? current.virkning.from : today;
+    if (current.virkning.to !== null && current.virkning.to <= to) return;
+    try {
+        await api.setValidTo(current.uuid, to, current.version);
+    } catch (err) {
+        if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
+        const now = await api.getAbonnement(current.uuid);
+        if (now && now.livscyklus !== "Passiv" && (now.virkning.to === null || now.virkning.to > to))
+            throw errors.concurrentChange(current.uuid);
     }
 }
 

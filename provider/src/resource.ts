@@ -76,6 +76,17 @@ export interface SortimentSubscriptionArgs {
      * @default the stack config fk:endpoint, else the environment variable FK_KLASSIFIKATION_ENDPOINT
      */
     endpoint?: pulumi.Input<string>;
+    /**
+     * What to do when the municipality already has an active subscription with this sortiment and
+     * it-systeminstans, but with other values (made by hand in the web UI, say with skemaversion 1.2 or
+     * a Gyldig til). `false` refuses it before anything is written (in `pulumi preview` too), naming it.
+     * `true` repairs it in the same `pulumi up`: the wrong one is ended (Gyldig til = today; its history
+     * is kept, never deleted), then the declared one is created; `preview` shows that plan first.
+     * One that has the declared values is always adopted as it is, with no write, whatever its Gyldig
+     * fra when validFrom is left out.
+     * @default false
+     */
+    repairExisting?: pulumi.Input<boolean>;
 }
 
 /**
@@ -120,6 +131,14 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly forventetLevering: pulumi.Output<string | undefined>;
     /** True when the subscription existed already and was adopted rather than created. */
     declare public readonly adopted: pulumi.Output<boolean>;
+    /** When this resource adopted it (only for an adopted one). */
+    declare public readonly adoptedAt: pulumi.Output<string | undefined>;
+    /** Who created it: the person in the web UI for one made by hand, else this provider's credentials. */
+    declare public readonly oprettetAf: pulumi.Output<string | undefined>;
+    /** The subscriptions with other values that the create ended to repair them (repairExisting). */
+    declare public readonly endedAbonnementer: pulumi.Output<string[] | undefined>;
+    /** When the create repaired them (only with endedAbonnementer). */
+    declare public readonly repairedAt: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -149,6 +168,10 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
                 leveretTidspunkt: undefined,
                 forventetLevering: undefined,
                 adopted: undefined,
+                adoptedAt: undefined,
+                oprettetAf: undefined,
+                endedAbonnementer: undefined,
+                repairedAt: undefined,
             },
             opts,
             RESOURCE_MODULE,

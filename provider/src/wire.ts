@@ -28,7 +28,13 @@ export const abonnementSchema = z.object({
     virkning: z.object({ from: date, to: date.nullable() }),
     livscyklus: z.enum(LIVSCYKLUSSER),
     note: z.string().nullable().optional(),
-    registrering: z.object({ oprettet: dateTime, tidspunkt: dateTime, aktoer: z.string() }),
+    registrering: z.object({
+        oprettet: dateTime,
+        /** Who created it (optional: older servers name only the latest actor). */
+        oprettetAf: z.string().optional(),
+        tidspunkt: dateTime,
+        aktoer: z.string(),
+    }),
     version: z.number().int().min(1),
     levering: z.object({
         status: z.enum(["Afventer", "Leveret", "Stoppet"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // fk-standin: runs the local stand-in for the classification API.
 //
-//   fk-standin [--port 8787] [--host 127.0.0.1] [--db .standin/standin.db] [--seed seed.json]
+//   fk-standin [--port 8787] [--host 127.0.0.1] [--db .standin/standin.db] [--seed seed.json [--brownfield]]
 //              [--delivery-delay 86400] [--log requests.jsonl|-] [--faults '{"errorRate":0.2}']
 //              [--tls-cert cert.pem --tls-key key.pem [--client-ca ca.pem] [--require-client-cert]]
 //   fk-standin hash-token        reads a token on stdin, prints its SHA-256 for a seed file's tokenSha256
@@ -12,7 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { FaultSettings } from "./faults";
-import { readSeedFile, sha256Hex } from "./seed";
+import { brownfieldSubscriptions } from "./brownfield";
+import { readSeedFile, SeedInput, sha256Hex } from "./seed";
 import { readPem, RequestLogEntry, StandinOptions, startStandin } from "./server";
 
 function hashToken(): void {
@@ -30,6 +31,7 @@ function optionsFrom(argv: string[]): StandinOptions {
             host: { type: "string", default: "127.0.0.1" },
             db: { type: "string", default: ".standin/standin.db" },
             seed: { type: "string" },
+            brownfield: { type: "boolean", default: false },
             "delivery-delay": { type: "string", default: "86400" },
             log: { type: "string" },
             faults: { type: "string" },
@@ -55,7 +57,7 @@ function optionsFrom(argv: string[]): StandinOptions {
         host: values.host,
         port,
         dbPath: values.db,
-        seed: values.seed ? readSeedFile(values.seed) : undefined,
+        seed: seedFrom(values.seed, values.brownfield),
         deliveryDelaySeconds: delay,
         adminToken: process.env.FK_STANDIN_ADMIN_TOKEN || undefined,
         faults: values.faults ? (JSON.parse(values.faults) as Partial<FaultSettings>) : undefined,
@@ -69,6 +71,17 @@ function optionsFrom(argv: string[]): StandinOptions {
               }
             : undefined,
     };
+}
+
+/**
+ * --seed FILE, and with --brownfield the subscriptions its municipalities made by hand (a fixed mix of
+ * states: see brownfield.ts).
+ */
+function seedFrom(file: string | undefined, brownfield: boolean): SeedInput | undefined {
+    const seed = file ? readSeedFile(file) : undefined;
+    if (!brownfield) return seed;
+    if (!seed?.tenants.length) throw new Error("--brownfield needs --seed with the municipalities (tenants)");
+    return { ...seed, abonnementer: [...seed.abonnementer, ...brownfieldSubscriptions(seed.tenants)] };
 }
 
 /** --log FILE appends JSON lines to FILE; --log - writes them to stderr. */

@@ -1,3 +1,4 @@
+export * from "./brownfield";
 export * from "./faults";
 export * from "./problems";
 export * from "./seed";

@@ -31,11 +31,46 @@ export const tenantSchema = z
     })
     .strict();
 
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
+const dateTime = z.string().refine((t) => !Number.isNaN(Date.parse(t)), "a date-time such as 2023-06-01T09:30:00Z");
+
+/**
+ * A subscription that exists already, with its history: as an administrator made it in the web UI on a
+ * past date, and as it was changed later (ended, passivated). Seeding the same entry again changes
+ * nothing: its uuid is given, or derived from its contents.
+ *
+ * @example
+ * { kommunekode: "0101", sortiment: "Borgerblikket", itSystemInstans: KMD_OPUS_DEBITOR_UUID, skemaversion: "1.3",
+ *   virkning: { from: "2023-06-01", to: null }, oprettet: "2023-06-01T08:12:00Z", oprettetAf: "bruger:mh (web-UI)" }
+ */
+export const abonnementSeedSchema = z
+    .object({
+        uuid: uuid.optional(),
+        kommunekode: kommunekodeSchema,
+        /** The sortiment's uuid or brugervendtnoegle. */
+        sortiment: z.string().min(1),
+        itSystemInstans: uuid,
+        skemaversion: z.string().regex(/^\d+\.\d+$/),
+        virkning: z.object({ from: date, to: date.nullable().default(null) }).strict(),
+        livscyklus: z.enum(["Opstaaet", "Rettet", "Passiv"]).default("Opstaaet"),
+        note: z.string().nullable().default(null),
+        /** When it was created, and by whom (a person in the web UI, or a system). */
+        oprettet: dateTime,
+        oprettetAf: z.string().min(1),
+        /** The latest registration, when it was changed after it was created. */
+        aendret: z
+            .object({ tidspunkt: dateTime, aktoer: z.string().min(1) })
+            .strict()
+            .optional(),
+    })
+    .strict();
+
 export const seedFileSchema = z
     .object({
         sortimenter: z.array(sortimentSeedSchema).default([]),
         itSystemInstanser: z.array(itSystemInstansSeedSchema).default([]),
         tenants: z.array(tenantSchema).default([]),
+        abonnementer: z.array(abonnementSeedSchema).default([]),
     })
     .strict();
 
@@ -43,6 +78,9 @@ export type SortimentSeed = z.infer<typeof sortimentSeedSchema>;
 export type ItSystemInstansSeed = z.infer<typeof itSystemInstansSeedSchema>;
 export type Tenant = z.infer<typeof tenantSchema>;
 export type SeedFile = z.infer<typeof seedFileSchema>;
+export type AbonnementSeed = z.input<typeof abonnementSeedSchema>;
+/** A seed as written: every list optional, the seeded subscriptions' defaults left out. */
+export type SeedInput = z.input<typeof seedFileSchema>;
 
 /** KMD Opus Debitor, the debtor system named in task GB1.0. */
 export const KMD_OPUS_DEBITOR_UUID = "362ebac2-761b-4a44-abc6-679f2d5615ce";
@@ -64,6 +102,7 @@ export const defaultSeed: SeedFile = {
     ],
     itSystemInstanser: [{ uuid: KMD_OPUS_DEBITOR_UUID, navn: "KMD Opus Debitor" }],
     tenants: [],
+    abonnementer: [],
 };
 
 /** Reads and validates a seed file (JSON); its entries are added to the defaults. */
@@ -87,6 +126,7 @@ export function mergeSeeds(...seeds: SeedFile[]): SeedFile {
         sortimenter: seeds.flatMap((s) => s.sortimenter),
         itSystemInstanser: seeds.flatMap((s) => s.itSystemInstanser),
         tenants: seeds.flatMap((s) => s.tenants),
+        abonnementer: seeds.flatMap((s) => s.abonnementer),
     };
 }
 

@@ -10,7 +10,7 @@ import { FaultInjector, FaultSettings } from "./faults";
 import { readBody, Reply, writeReply } from "./http-io";
 import { ProblemError, problems } from "./problems";
 import { allRoutes, OperationStats, Route } from "./routes";
-import { defaultSeed, mergeSeeds, SeedFile, seedFileSchema } from "./seed";
+import { defaultSeed, mergeSeeds, SeedInput, seedFileSchema } from "./seed";
 import { Actor, SubscriptionService } from "./service";
 import { Store } from "./store";
 import { Clock } from "./time";
@@ -52,7 +52,7 @@ export interface StandinOptions {
     /** SQLite file; data survives restarts. @default ":memory:" */
     dbPath?: string;
     /** Added to the built-in seed (Borgerblikket, KMD Opus Debitor). */
-    seed?: Partial<SeedFile>;
+    seed?: SeedInput;
     /** Time from creation until the sortiment counts as delivered. @default 86400 (a day, as in reality) */
     deliveryDelaySeconds?: number;
     /** Bearer token of the admin routes (/admin/...). @default undefined: admin routes answer 404 */
@@ -253,6 +253,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     const auth = authenticator(seed.tenants, options.adminToken);
     const clock = new Clock();
     const service = new SubscriptionService(store, clock, (options.deliveryDelaySeconds ?? 86_400) * 1000);
+    for (const a of seed.abonnementer) service.importAbonnement(a);
     const faults = new FaultInjector();
     faults.configure(options.faults ?? {});
     const stats = new Statistics();

@@ -1,7 +1,17 @@
 // The rules of the classification system for subscriptions, independent of HTTP.
+import * as crypto from "node:crypto";
+import type { z } from "zod";
 import { problems } from "./problems";
 import { AbonnementRow, Livscyklus, overlaps, SearchFilter, Store } from "./store";
+import type { abonnementSeedSchema } from "./seed";
 import { Clock } from "./time";
+
+/** A uuid (version 4 form) derived from a text, so the same seed entry always gets the same uuid. */
+function uuidFrom(text: string): string {
+    const h = crypto.createHash("sha256").update(text).digest("hex");
+    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 /** Who acts: a municipality (from its credentials) or the stand-in's administrator. */
 export type Actor = { kind: "kommune"; kommunekode: string } | { kind: "admin" };
@@ -15,7 +25,7 @@ export interface Abonnement {
     virkning: { from: string; to: string | null };
     livscyklus: Livscyklus;
     note: string | null;
-    registrering: { oprettet: string; tidspunkt: string; aktoer: string };
+    registrering: { oprettet: string; oprettetAf: string; tidspunkt: string; aktoer: string };
     version: number;
     levering: {
         status: "Afventer" | "Leveret" | "Stoppet";
@@ -72,7 +82,12 @@ export class SubscriptionService {
             virkning: { from: row.from, to: row.to },
             livscyklus: row.livscyklus,
             note: row.note,
-            registrering: { oprettet: row.oprettet, tidspunkt: row.tidspunkt, aktoer: row.aktoer },
+            registrering: {
+                oprettet: row.oprettet,
+                oprettetAf: row.oprettetAf,
+                tidspunkt: row.tidspunkt,
+                aktoer: row.aktoer,
+            },
             version: row.version,
             levering,
         };
@@ -161,6 +176,7 @@ export class SubscriptionService {
                 livscyklus: "Opstaaet",
                 note: input.note ?? null,
                 oprettet: now,
+                oprettetAf: aktoerOf(actor),
                 tidspunkt: now,
                 aktoer: aktoerOf(actor),
             });
@@ -231,6 +247,35 @@ export class SubscriptionService {
                 tidspunkt: this.clock.now().toISOString(),
                 aktoer: aktoerOf(actor),
             });
+        });
+    }
+
+    /**
+     * Adds a subscription that existed before (a seed), with its own dates and actors; an entry already
+     * there (same uuid) is left as it is.
+     */
+    importAbonnement(seed: z.output<typeof abonnementSeedSchema>): void {
+        const sortiment = this.store.getSortiment(seed.sortiment) ?? this.store.findSortimenter(seed.sortiment)[0];
+        if (!sortiment) throw new Error(`seeded abonnement: no sortiment ${seed.sortiment}`);
+        if (!this.store.getItSystemInstans(seed.itSystemInstans))
+            throw new Error(`seeded abonnement: no it-systeminstans ${seed.itSystemInstans}`);
+        const uuid = seed.uuid ?? uuidFrom(JSON.stringify(seed));
+        if (this.store.getAbonnement(uuid)) return;
+        this.store.insert({
+            uuid,
+            version: seed.aendret ? 2 : 1,
+            kommunekode: seed.kommunekode,
+            sortiment: sortiment.uuid,
+            itSystemInstans: seed.itSystemInstans,
+            skemaversion: seed.skemaversion,
+            from: seed.virkning.from,
+            to: seed.virkning.to,
+            livscyklus: seed.livscyklus,
+            note: seed.note,
+            oprettet: new Date(seed.oprettet).toISOString(),
+            oprettetAf: seed.oprettetAf,
+            tidspunkt: new Date(seed.aendret?.tidspunkt ?? seed.oprettet).toISOString(),
+            aktoer: seed.aendret?.aktoer ?? seed.oprettetAf,
         });
     }
 

@@ -18,6 +18,8 @@ export interface AbonnementRow {
     livscyklus: Livscyklus;
     note: string | null;
     oprettet: string;
+    /** Who made the first registration (created it); `aktoer` is who made the latest. */
+    oprettetAf: string;
     tidspunkt: string;
     aktoer: string;
     version: number;
@@ -59,6 +61,7 @@ CREATE TABLE IF NOT EXISTS abonnement (
     livscyklus TEXT NOT NULL,
     note TEXT,
     oprettet TEXT NOT NULL,
+    oprettet_af TEXT,
     tidspunkt TEXT NOT NULL,
     aktoer TEXT NOT NULL,
     version INTEGER NOT NULL
@@ -78,6 +81,8 @@ function toRow(r: Record<string, unknown>): AbonnementRow {
         livscyklus: r.livscyklus as Livscyklus,
         note: (r.note as string | null) ?? null,
         oprettet: r.oprettet as string,
+        // Databases written before the column existed: the latest actor is the best that is known.
+        oprettetAf: (r.oprettet_af as string | null) ?? (r.aktoer as string),
         tidspunkt: r.tidspunkt as string,
         aktoer: r.aktoer as string,
         version: Number(r.version),
@@ -104,6 +109,15 @@ export class Store {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
         );
         this.db.exec(schema);
+        this.migrate();
+    }
+
+    /** Brings a database written by an older stand-in up to the current schema. */
+    private migrate(): void {
+        const columns = (this.db.prepare("PRAGMA table_info(abonnement)").all() as { name: string }[]).map(
+            (c) => c.name,
+        );
+        if (!columns.includes("oprettet_af")) this.db.exec("ALTER TABLE abonnement ADD COLUMN oprettet_af TEXT");
     }
 
     close(): void {
@@ -223,29 +237,32 @@ export class Store {
         return rows.map(toRow);
     }
 
-    insert(row: Omit<AbonnementRow, "uuid" | "version">): AbonnementRow {
-        const full: AbonnementRow = { ...row, uuid: crypto.randomUUID(), version: 1 };
+    /** Inserts a subscription; a new one gets a fresh uuid and version 1, a seeded one keeps its own. */
+    insert(row: Omit<AbonnementRow, "uuid" | "version"> & { uuid?: string; version?: number }): AbonnementRow {
+        const full: AbonnementRow = { ...row, uuid: row.uuid ?? crypto.randomUUID(), version: row.version ?? 1 };
         this.db
             .prepare(
                 `INSERT INTO abonnement (uuid, kommunekode, sortiment, itsysteminstans, skemaversion, virkning_from,
-               virkning_to, livscyklus, note, oprettet, tidspunkt, aktoer, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               virkning_to, livscyklus, note, oprettet, oprettet_af, tidspunkt, aktoer, version)
+             VALUES ($uuid, $kommunekode, $sortiment, $itSystemInstans, $skemaversion, $from,
+               $to, $livscyklus, $note, $oprettet, $oprettetAf, $tidspunkt, $aktoer, $version)`,
             )
-            .run(
-                full.uuid,
-                full.kommunekode,
-                full.sortiment,
-                full.itSystemInstans,
-                full.skemaversion,
-                full.from,
-                full.to,
-                full.livscyklus,
-                full.note,
-                full.oprettet,
-                full.tidspunkt,
-                full.aktoer,
-                full.version,
-            );
+            .run({
+                $uuid: full.uuid,
+                $kommunekode: full.kommunekode,
+                $sortiment: full.sortiment,
+                $itSystemInstans: full.itSystemInstans,
+                $skemaversion: full.skemaversion,
+                $from: full.from,
+                $to: full.to,
+                $livscyklus: full.livscyklus,
+                $note: full.note,
+                $oprettet: full.oprettet,
+                $oprettetAf: full.oprettetAf,
+                $tidspunkt: full.tidspunkt,
+                $aktoer: full.aktoer,
+                $version: full.version,
+            });
         return full;
     }
 

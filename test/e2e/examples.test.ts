@@ -133,11 +133,11 @@ describe("examples (real engine)", function () {
         const ws = await workspace("adopt-existing", 0);
         try {
             await ws.setConfig("existingValidFrom", "2025-03-01");
-            const blocked = await ws.preview(["--policy-pack", pack]);
-            assert.notEqual(blocked.code, 0, "without the example's policy config the old validFrom is refused");
-            assert.match(blocked.output, /fk-valid-from-window/);
-            const cfg = path.join(ws.programDir, "policy-config.json");
-            const up = await ws.up(["--policy-pack", pack, "--policy-pack-config", cfg]);
+            // The Gyldig fra window judges what a new subscription would get, never an adoption.
+            const preview = await ws.preview(["--policy-pack", pack, "--diff"]);
+            assert.equal(preview.code, 0, preview.output);
+            assert.match(preview.output, /plan\s*:\s*"adopt"/);
+            const up = await ws.up(["--policy-pack", pack]);
             assert.equal(up.code, 0, up.output);
             const out = await ws.outputs();
             assert.equal(out.abonnementUuid, made.uuid);
@@ -146,7 +146,7 @@ describe("examples (real engine)", function () {
                 (await subs("0101")).filter((a) => a.virkning.to === null && a.livscyklus !== "Slettet").length,
                 1,
             );
-            const again = await ws.preview(["--expect-no-changes", "--policy-pack", pack, "--policy-pack-config", cfg]);
+            const again = await ws.preview(["--expect-no-changes", "--policy-pack", pack]);
             assert.equal(again.code, 0, again.output);
         } finally {
             ws.dispose();

@@ -6,20 +6,26 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { collect, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { startTestStandin, TestStandin } from "../helpers/standin";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
 const pack = path.join(repoRoot, "policy");
 
 describe("policy pack in the real engine", function () {
     let ws: PulumiWorkspace;
+    let s: TestStandin;
 
     before(async function () {
+        // Preview of a new stack reads what exists (the provider's plan), so it has a stand-in to ask.
+        s = await startTestStandin({ kommuner: 1 });
         ws = await PulumiWorkspace.create({ programDir: fixture, kommunekode: "0101" });
-        // Preview of a new stack makes no API calls; the endpoint only has to be well-formed.
-        await ws.setConfig("fk:endpoint", "https://klassifikation.example.dk");
-        await ws.setConfig("fk:token", "not-used-by-preview", true);
+        await ws.setConfig("fk:endpoint", s.url);
+        await ws.setConfig("fk:token", s.kommuner[0].token, true);
     });
-    after(() => ws?.dispose());
+    after(async () => {
+        ws?.dispose();
+        await s?.close();
+    });
 
     it("passes a compliant stack", async function () {
         const res = await ws.preview(["--policy-pack", pack]);
@@ -89,12 +95,13 @@ describe("policy pack in the real engine", function () {
         const res = await ws.preview(["--policy-pack", pack]);
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /endpoint is "http:\/\/klassifikation\.example\.dk"|plain HTTP/);
-        await ws.setConfig("fk:endpoint", "https://klassifikation.example.dk");
+        await ws.setConfig("fk:endpoint", s.url);
     });
 });
 
 describe("policy pack as `pulumi policy publish` ships it", function () {
     let ws: PulumiWorkspace;
+    let s: TestStandin;
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "fk-policy-pack-"));
     const installed = path.join(work, "package");
 
@@ -122,11 +129,13 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
             ["install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"],
             installed,
         );
+        s = await startTestStandin({ kommuner: 1 });
         ws = await PulumiWorkspace.create({ programDir: fixture, kommunekode: "0101" });
-        await ws.setConfig("fk:endpoint", "https://klassifikation.example.dk");
-        await ws.setConfig("fk:token", "not-used-by-preview", true);
+        await ws.setConfig("fk:endpoint", s.url);
+        await ws.setConfig("fk:token", s.kommuner[0].token, true);
     });
-    after(() => {
+    after(async () => {
+        await s?.close();
         ws?.dispose();
         fs.rmSync(work, { recursive: true, force: true });
     });

@@ -17,6 +17,7 @@ import {
     policies,
     skemaversionPolicy,
     uniqueSubscriptionPolicy,
+    repairPlanPolicy,
     validFromWindowPolicy,
     validToEmptyPolicy,
 } from "../../../policy/policies";
@@ -262,6 +263,28 @@ describe("policy pack (unit)", function () {
         });
     });
 
+    describe("fk-repair-plan", function () {
+        const existing = {
+            uuid: "0a0a0a0a-1111-4222-8333-444455556666",
+            skemaversion: "1.2",
+            validFrom: "2023-06-01",
+            validTo: null,
+            oprettet: "2023-06-01T08:12:00Z",
+            oprettetAf: "bruger:mh (web-UI)",
+        };
+        it("names what a repair will end, before anything is written", function () {
+            const [message] = runResource(repairPlanPolicy, { ...good(), plan: "repair", existing: [existing] });
+            assert.match(
+                message,
+                /ends 0a0a0a0a-1111-4222-8333-444455556666 \(skemaversion 1\.2, Gyldig fra 2023-06-01, Gyldig til \(empty\); made by bruger:mh \(web-UI\) on 2023-06-01\)/,
+            );
+        });
+        it("says nothing for a create or an adoption", function () {
+            assert.deepEqual(runResource(repairPlanPolicy, { ...good(), plan: "create" }), []);
+            assert.deepEqual(runResource(repairPlanPolicy, { ...good(), plan: "adopt", existing: [existing] }), []);
+        });
+    });
+
     describe("fk-valid-from-window", function () {
         const shift = (days: number) =>
             new Date(Date.parse(`${danishToday()}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -275,6 +298,12 @@ describe("policy pack (unit)", function () {
                 runResource(validFromWindowPolicy, { ...good(), validFrom: shift(3), validFromDefaulted: false }),
                 [],
             ));
+        it("passes an explicit old date of a subscription that is adopted as it is (the provider's plan)", function () {
+            const old = { ...good(), validFrom: "2023-06-01", validFromDefaulted: false };
+            assert.equal(runResource(validFromWindowPolicy, old).length, 1, "judged when it would be created");
+            assert.deepEqual(runResource(validFromWindowPolicy, { ...old, plan: "adopt" }), []);
+            assert.equal(runResource(validFromWindowPolicy, { ...old, plan: "repair" }).length, 1);
+        });
         it("flags an explicit date too far back or ahead", function () {
             assert.match(
                 runResource(validFromWindowPolicy, { ...good(), validFrom: shift(-8), validFromDefaulted: false })[0],

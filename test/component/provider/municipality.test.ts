@@ -8,6 +8,7 @@ import { KMD_OPUS_DEBITOR } from "../../../provider/src/domain";
 import { FkError } from "../../../provider/src/errors";
 import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../../provider/src/provider";
 import { startTestStandin, TestStandin } from "../../helpers/standin";
+import { CheckedInputs, checkInputs } from "../../../provider/src/inputs";
 
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 
@@ -52,8 +53,13 @@ describe("the provider acts only for the stack's municipality", function () {
         await aarhus.create((await aarhus.check({}, { ...gb10, kommunekode: "0751" })).inputs);
         s.server.resetStats();
         const p = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[1].token)));
-        const inputs = (await p.check({}, { ...gb10, kommunekode: "0101", endpoint: s.url })).inputs;
-        await assert.rejects(p.create(inputs), refused("Opret abonnement"));
+        const news = { ...gb10, kommunekode: "0101", endpoint: s.url };
+        // check (what preview runs) refuses already, and so does create when check's look-up did not run.
+        await assert.rejects(p.check({}, news), refused("Opret abonnement"));
+        await assert.rejects(
+            p.create(checkInputs({}, news).inputs as unknown as CheckedInputs),
+            refused("Opret abonnement"),
+        );
         assert.equal(writes(), 0);
         assert.deepEqual(
             Object.keys(s.server.stats()),

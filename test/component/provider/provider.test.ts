@@ -8,6 +8,7 @@ import { KMD_OPUS_DEBITOR } from "../../../provider/src/domain";
 import { FkError } from "../../../provider/src/errors";
 import { HttpClassificationApi } from "../../../provider/src/client";
 import { ConnectionSettings, readConnectionSettings, settingSource } from "../../../provider/src/connection";
+import { CheckedInputs, checkInputs } from "../../../provider/src/inputs";
 import { SortimentSubscriptionProvider, SubscriptionOutputs } from "../../../provider/src/provider";
 import { startTestStandin, TestStandin } from "../../helpers/standin";
 import { today } from "../../helpers/days";
@@ -33,10 +34,16 @@ function providerFor(s: TestStandin, kommune = 0, over: Partial<ConnectionSettin
     );
 }
 
+/**
+ * The inputs as check validates them, without its look-up of what exists: so these tests reach create
+ * (and its own look-up, which must refuse the same things when check did not run, e.g. after a kill).
+ * The look-up of check is tested on its own below.
+ */
 async function checked(p: SortimentSubscriptionProvider, news: Record<string, unknown>, olds: object = {}) {
-    const res = await p.check(olds, { managedBy: "proj/dev/sub", ...news });
+    void p;
+    const res = checkInputs(olds as Record<string, unknown>, { managedBy: "proj/dev/sub", ...news });
     assert.deepEqual(res.failures, []);
-    return res.inputs;
+    return Promise.resolve(res.inputs as unknown as CheckedInputs);
 }
 
 const gb10 = {
@@ -69,6 +76,68 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
         s = await startTestStandin({ seed: { itSystemInstanser: [{ uuid: OTHER, navn: "Other Debitor" }] } });
     });
     afterEach(async () => s.close());
+
+    describe("check of a subscription not yet in state looks up what exists (read calls only)", function () {
+        const handMade = (over: Record<string, unknown> = {}) =>
+            s.admin("POST", "/admin/abonnementer", {
+                kommunekode: "0101",
+                sortiment: BORGERBLIKKET_UUID,
+                itSystemInstans: KMD_OPUS_DEBITOR,
+                skemaversion: "1.3",
+                virkning: { from: "2024-01-01", to: null },
+                ...over,
+            });
+        const writes = () =>
+            ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"].reduce(
+                (n, op) => n + (s.server.stats()[op]?.total ?? 0),
+                0,
+            );
+
+        it("plans create when nothing is there", async function () {
+            const res = await providerFor(s).check({}, { ...gb10, managedBy: "p/s/n" });
+            assert.deepEqual(res.failures, []);
+            assert.equal(res.inputs.plan, "create");
+            assert.equal(res.inputs.existing, undefined);
+        });
+
+        it("plans adopt for a correct one made by hand, whatever its Gyldig fra, naming who made it", async function () {
+            const made = await handMade();
+            const res = await providerFor(s).check({}, { ...gb10, managedBy: "p/s/n" });
+            assert.equal(res.inputs.plan, "adopt");
+            const [existing] = res.inputs.existing as Array<Record<string, unknown>>;
+            assert.deepEqual(
+                [existing.uuid, existing.validFrom, existing.oprettetAf],
+                [made.uuid, "2024-01-01", "admin"],
+            );
+            assert.equal(writes(), 0);
+        });
+
+        it("refuses one with other values (FK_CONFLICT), and plans repair only when asked", async function () {
+            const made = await handMade({ skemaversion: "1.2" });
+            await expectFk(
+                providerFor(s).check({}, { ...gb10, managedBy: "p/s/n" }),
+                "FK_CONFLICT",
+                new RegExp(
+                    `${made.uuid} .*skemaversion 1\\.2.*made by admin on .*asks for skemaversion 1\\.3.*repairExisting`,
+                ),
+            );
+            const res = await providerFor(s).check({}, { ...gb10, managedBy: "p/s/n", repairExisting: true });
+            assert.equal(res.inputs.plan, "repair");
+            assert.equal((res.inputs.existing as Array<{ uuid: string }>)[0].uuid, made.uuid);
+            assert.equal(writes(), 0, "check never writes");
+        });
+
+        it("does not look up for a subscription in state, nor without connection settings", async function () {
+            const p = providerFor(s);
+            const first = await p.check({}, { ...gb10, managedBy: "p/s/n" });
+            s.server.resetStats();
+            const again = await p.check(first.inputs, { ...gb10, managedBy: "p/s/n" });
+            assert.equal(again.inputs.plan, undefined);
+            assert.deepEqual(s.server.stats(), {}, "no call for one in state");
+            const unconfigured = await new SortimentSubscriptionProvider().check({}, { ...gb10, managedBy: "p/s/n" });
+            assert.deepEqual([unconfigured.failures, unconfigured.inputs.plan], [[], undefined]);
+        });
+    });
 
     describe("create", function () {
         it("creates once; a second create with the same inputs adopts it instead of duplicating", async function () {
@@ -282,7 +351,7 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
                 "unknown input, not offering internal ones",
                 { gyldigTil: "2030-01-01" },
                 "gyldigTil",
-                /allowed: sortiment, itSystemInstans, skemaversion, kommunekode, validFrom, validTo, onDestroy, endpoint$/,
+                /allowed: sortiment, itSystemInstans, skemaversion, kommunekode, validFrom, validTo, onDestroy, repairExisting, endpoint$/,
             ],
             ["huge unknown input name", { ["x".repeat(10_000)]: 1 }, "x".repeat(80), /^x{80}… is not an input/],
             [

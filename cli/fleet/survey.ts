@@ -1,0 +1,113 @@
+// fleet survey: what every municipality in the inventory has in FK Klassifikation, read-only. No stack
+// and no engine: each row is read over HTTP with that row's own credentials only (nothing from the
+// shell's FK_KLASSIFIKATION_* settings), and judged by the provider's survey (provider/src/survey.ts),
+// the same judgement `npm run status` and `fleet status` make.
+import * as fs from "node:fs";
+import {
+    envName,
+    exitCodeOf,
+    readConnectionSettings,
+    surveyMunicipality,
+    SurveyResult,
+    SurveyState,
+    SURVEY_STATES,
+} from "@fk-iac/klassifikation";
+import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
+import { credentialEnv, InventoryRow } from "./inventory";
+
+/** One municipality's line of the report. */
+export interface SurveyRow extends SurveyResult {
+    navn: string;
+    /** The inventory line it came from. */
+    line: number;
+}
+
+/** The report of a survey: the same figures the table and any page show. */
+export interface SurveyReport {
+    operation: "survey";
+    madeAt: string;
+    inventory: string;
+    /** How many municipalities are in each state (every state listed, zeros included). */
+    counts: Record<SurveyState, number>;
+    /** 0 all done, 10 some wait for delivery, 1 any not done. */
+    exitCode: number;
+    municipalities: SurveyRow[];
+}
+
+/** Surveys one row with its own credentials; a row whose credentials cannot be read is unreachable. */
+async function surveyRow(row: InventoryRow): Promise<SurveyRow> {
+    const at = { navn: row.navn, line: row.line };
+    let env: Record<string, string>;
+    try {
+        env = credentialEnv(row);
+    } catch (err) {
+        const detail = err instanceof Error ? err.message : String(err);
+        return { ...at, state: "unreachable", kommunekode: row.kommunekode, mismatches: [], detail };
+    }
+    try {
+        const settings = readConnectionSettings((k) => env[envName(k)] || undefined, row.endpoint);
+        const result = await surveyMunicipality(new HttpClassificationApi(settings), {
+            kommunekode: row.kommunekode,
+            itSystemInstans: row.debtorSystem,
+        });
+        return { ...at, ...result };
+    } catch (err) {
+        const detail = err instanceof Error ? err.message : String(err);
+        return { ...at, state: "unreachable", kommunekode: row.kommunekode, mismatches: [], detail };
+    }
+}
+
+/**
+ * Surveys every row, `concurrency` at a time, in inventory order.
+ *
+ * @example
+ * const report = await surveyFleet(readInventory("kommuner.yaml"), "kommuner.yaml", 16);
+ */
+export async function surveyFleet(rows: InventoryRow[], inventory: string, concurrency: number): Promise<SurveyReport> {
+    const results = new Array<SurveyRow>(rows.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < rows.length) {
+            const i = next++;
+            results[i] = await surveyRow(rows[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rows.length)) }, worker));
+    const counts = Object.fromEntries(SURVEY_STATES.map((s) => [s, 0])) as Record<SurveyState, number>;
+    for (const r of results) counts[r.state]++;
+    return {
+        operation: "survey",
+        madeAt: new Date().toISOString(),
+        inventory,
+        counts,
+        exitCode: exitCodeOf(results.map((r) => r.state)),
+        municipalities: results,
+    };
+}
+
+export function writeSurveyReport(file: string, report: SurveyReport): void {
+    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** A fixed-width table, one row per municipality, then the counts per state. */
+export function surveyTable(report: SurveyReport): string {
+    const rows = report.municipalities.map((m) => [
+        m.kommunekode,
+        m.navn,
+        m.state,
+        m.subscription?.skemaversion ?? "",
+        m.subscription ? `${m.subscription.validFrom}..${m.subscription.validTo ?? ""}` : "",
+        m.detail + (m.next ? ` (next: ${m.next})` : ""),
+    ]);
+    const head = ["kode", "kommune", "state", "skema", "gyldig", "details"];
+    const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))));
+    const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+    const counts = SURVEY_STATES.filter((s) => report.counts[s] > 0).map((s) => `${report.counts[s]} ${s}`);
+    return [
+        fmt(head),
+        fmt(widths.map((w) => "-".repeat(w))),
+        ...rows.map(fmt),
+        "",
+        `survey: ${counts.join(", ")} (${report.municipalities.length} municipalities)`,
+    ].join("\n");
+}
