@@ -141,7 +141,9 @@ export function errorSummary(err: unknown): string {
         useful[0] ??
         lines.find((l) => l) ??
         "failed";
-    return picked.replace(/^error:\s*/, "").slice(0, 400);
+    // The engine's progress lines carry the reason after its own text ("+  pulumi-nodejs:... creating (0s)
+    // error: ..."): the reason only.
+    return picked.replace(/^.*?\berror:\s*/, "").slice(0, 1000);
 }
 
 /** This municipality's connection only: anything inherited from the shell is cleared. */
