@@ -2,7 +2,8 @@
 //
 //   npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N (default: the cores)]
 //                    [--report report.json] [--only 0101,0751] [--force] [--repair] [--verbose] [--state-dir DIR]
-//   npm run fleet -- survey --inventory FILE [--report report.json] [--only ...]   read-only, no stacks, no engine
+//   npm run fleet -- survey --inventory FILE [--report report.json] [--html page.html] [--only ...]   read-only, no stacks
+//   (status takes --html too: one self-contained page of every municipality's state, see cli/page.ts)
 //
 // The inventory (YAML or CSV: kommunekode, navn, endpoint, credentials, debtorSystem) is validated
 // before any stack is touched. Every stack gets the policy pack. A failing municipality never stops
@@ -19,12 +20,13 @@ import { InventoryError, InventoryRow, readInventory } from "./fleet/inventory";
 import { liveProgress, plainProgress } from "./fleet/progress";
 import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
-import { surveyFleet, surveyTable, writeSurveyReport } from "./fleet/survey";
+import { pageFromStatus, pageFromSurvey, surveyFleet, surveyTable, writeSurveyReport } from "./fleet/survey";
+import { writeStatusPage } from "./page";
 import { exitCodeOf, SurveyState } from "@fk-iac/klassifikation";
 import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE =
-    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--verbose] [--state-dir DIR]";
+    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--html FILE] [--verbose] [--state-dir DIR]";
 
 interface Command {
     operation: FleetOperation | "survey";
@@ -36,6 +38,7 @@ interface Command {
         report?: string;
         force?: boolean;
         repair?: boolean;
+        html?: string;
         verbose?: boolean;
         "policy-pack"?: string;
     };
@@ -55,6 +58,7 @@ function parseCommand(argv: string[]): Command {
             only: { type: "string" },
             force: { type: "boolean", default: false },
             repair: { type: "boolean", default: false },
+            html: { type: "string" },
             verbose: { type: "boolean", default: false },
             "state-dir": { type: "string" },
             "policy-pack": { type: "string" },
@@ -64,6 +68,8 @@ function parseCommand(argv: string[]): Command {
     if (!(operation === "survey" || OPERATIONS.includes(operation)) || positionals.length !== 1)
         throw new Error(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
     if (!values.inventory) throw new Error(`--inventory is required\n${USAGE}`);
+    if (values.html && positionals[0] !== "survey" && positionals[0] !== "status")
+        throw new Error(`--html goes with survey or status, not ${positionals[0]}`);
     const fallback = positionals[0] === "survey" ? 16 : Math.min(32, os.availableParallelism());
     const concurrency = Number(values.concurrency ?? fallback);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
@@ -87,6 +93,10 @@ async function survey({ rows, values, concurrency }: Command): Promise<number> {
     if (values.report) {
         writeSurveyReport(path.resolve(values.report), report);
         log(`report: ${path.resolve(values.report)}`);
+    }
+    if (values.html) {
+        writeStatusPage(path.resolve(values.html), pageFromSurvey(report));
+        log(`page: ${path.resolve(values.html)}`);
     }
     return report.exitCode;
 }
@@ -124,7 +134,13 @@ async function main(argv: string[]): Promise<number> {
     progress.close();
     const report = makeReport(operation, path.resolve(values.inventory), concurrency, startedAt, results);
     const reportFile = path.resolve(values.report ?? path.join(stateDir, `report-${operation}.json`));
+    const page = operation === "status" ? pageFromStatus(results, report.inventory, report.finishedAt) : undefined;
+    if (page) report.counts = page.counts; // the same figures in the report and on the page
     writeReport(reportFile, report);
+    if (page && values.html) {
+        writeStatusPage(path.resolve(values.html), page);
+        log(`page: ${path.resolve(values.html)}`);
+    }
     process.stdout.write(`${table(report)}\n`);
     log(`report: ${reportFile}`);
     if (operation === "status") return exitCodeOf(results.map((r): SurveyState => r.task ?? "unreachable"));

@@ -1,7 +1,7 @@
 // "Is our task done?" for one stack: reads the stack's subscription from FK Klassifikation, live,
 // and judges both result criteria of task GB1.0.
 //
-//   npm run status -- [stack] [--json]
+//   npm run status -- [stack] [--json] [--html FILE]   (--html: the fleet's status page, for this stack)
 //
 // It looks the municipality's subscription up by sortiment and it-systeminstans when the stack holds
 // none, and says which state holds (provider/src/survey.ts): done under code; done by hand, not yet
@@ -19,13 +19,14 @@ import {
 } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
+import { countStates, PageRow, writeStatusPage } from "./page";
 import { printAssessment } from "./report";
 import { DemoStandin, startDemoStandin } from "./standin";
 
 async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
         args: argv,
-        options: { json: { type: "boolean", default: false } },
+        options: { json: { type: "boolean", default: false }, html: { type: "string" } },
         allowPositionals: true,
     });
     const stackName = positionals[0] ?? process.env.FK_DEMO_STACK ?? "demo";
@@ -67,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
         const found = result.subscription ? await api.getAbonnement(result.subscription.uuid) : undefined;
         const sortiment = found ? await api.getSortiment(found.sortiment) : undefined;
         const assessment = assessTask(found, sortiment, { kommunekode: kode, itSystemInstans: debtorSystem });
+        if (values.html) writePage(values.html, { ...result, navn }, stackName);
         if (values.json) {
             const report = { stack: stackName, abonnementUuid: uuid ?? null, ...result, criteria: assessment.criteria };
             process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -79,6 +81,17 @@ async function main(argv: string[]): Promise<number> {
     } finally {
         await demo?.stop();
     }
+}
+
+/** The fleet's status page, for this one stack. */
+function writePage(file: string, row: PageRow, stackName: string): void {
+    writeStatusPage(file, {
+        title: `Borgerblikket (GB1.0): ${row.navn}`,
+        madeAt: new Date().toISOString(),
+        source: `stack ${stackName}`,
+        counts: countStates([row]),
+        rows: [row],
+    });
 }
 
 main(process.argv.slice(2)).then(

@@ -160,13 +160,16 @@ fk_engine_env() {
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"
 }
 
-# What the team tests need from Debian's packages, installed when missing: PostgreSQL's server binaries
+# What the tests need from Debian's packages, installed when missing: PostgreSQL's server binaries
 # (test/e2e/backends.test.ts and ci-pipeline.test.ts start a cluster of their own on loopback; nothing
-# here starts a server) and rsync (gitlab-ci-local copies the repository into each job with it).
+# here starts a server), rsync (gitlab-ci-local copies the repository into each job with it) and
+# chromium (test/e2e/status-page.test.ts opens the status page in it).
 fk_ensure_test_packages() {
   local missing=()
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+  # Debian's Chromium, which the status page's browser test drives with playwright-core (never a download).
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ "${#missing[@]}" -gt 0 ] || return 0
   local apt=(apt-get)
   if [ "$(id -u)" != 0 ]; then

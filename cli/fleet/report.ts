@@ -1,5 +1,6 @@
 // The final table and the machine-readable report of a fleet run.
 import * as fs from "node:fs";
+import type { SurveyState } from "@fk-iac/klassifikation";
 import type { FleetOperation, StackResult } from "./runner";
 
 export interface FleetReport {
@@ -9,6 +10,8 @@ export interface FleetReport {
     concurrency: number;
     inventory: string;
     totals: { succeeded: number; failed: number; skipped: number };
+    /** For status: how many municipalities are in each state (the figures its page shows). */
+    counts?: Record<SurveyState, number>;
     stacks: StackResult[];
 }
 

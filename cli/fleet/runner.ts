@@ -35,6 +35,8 @@ export interface StackResult {
     task?: SurveyState;
     /** For status: what the survey found. */
     survey?: SurveyResult;
+    /** For status: the stack's last `up` as the fleet's journal has it. */
+    lastUp?: { result: string; at: string; error?: string };
     message: string;
 }
 
@@ -60,11 +62,13 @@ export type FleetEvent =
     | { kind: "output"; row: InventoryRow; line: string }
     | { kind: "finish"; row: InventoryRow; result: StackResult };
 
-interface JournalEntry {
+export interface JournalEntry {
     fingerprint: string;
     operation: FleetOperation;
     result: StackResult["result"];
     at: string;
+    /** A failed run's reason. */
+    error?: string;
 }
 
 export function stackName(row: InventoryRow): string {
@@ -250,6 +254,11 @@ function noStackYet(err: unknown): Record<string, unknown> {
     throw err;
 }
 
+/** A stack's last `up`, as the journal has it. */
+function lastUpOf(entry: JournalEntry): NonNullable<StackResult["lastUp"]> {
+    return { result: entry.result, at: entry.at, ...(entry.error ? { error: entry.error } : {}) };
+}
+
 /** When `up` may skip the stack: the time of its last successful up with the same fingerprint. */
 function unchangedSince(last: JournalEntry | undefined, fp: string, opts: FleetOptions): string | undefined {
     const same = opts.operation === "up" && !opts.force && last?.operation === "up" && last.result === "succeeded";
@@ -276,6 +285,7 @@ async function runOne(
         durationMs: Date.now() - started,
         ...(o.task ? { task: o.task } : {}),
         ...(o.survey ? { survey: o.survey } : {}),
+        ...(o.survey && journal[name] ? { lastUp: lastUpOf(journal[name]) } : {}),
     });
     const fp = fingerprint(row);
     const unchanged = unchangedSince(journal[name], fp, opts);
@@ -308,7 +318,8 @@ async function runOne(
         if (opts.operation === "refresh" || opts.operation === "destroy") delete journal[name];
         return done(outcome);
     } catch (err) {
-        if (opts.operation === "up") journal[name] = { fingerprint: fp, operation: "up", result: "failed", at: at() };
+        if (opts.operation === "up")
+            journal[name] = { fingerprint: fp, operation: "up", result: "failed", at: at(), error: errorSummary(err) };
         if (err instanceof CliError && /no stack named '[^']*' found/.test(err.message)) {
             return done({ result: "skipped", message: "no stack yet (run fleet up first)", changes: {} });
         }

@@ -13,7 +13,9 @@ import {
     SURVEY_STATES,
 } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
+import { countStates, PageData } from "../page";
 import { credentialEnv, InventoryRow } from "./inventory";
+import type { StackResult } from "./runner";
 
 /** One municipality's line of the report. */
 export interface SurveyRow extends SurveyResult {
@@ -73,8 +75,7 @@ export async function surveyFleet(rows: InventoryRow[], inventory: string, concu
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rows.length)) }, worker));
-    const counts = Object.fromEntries(SURVEY_STATES.map((s) => [s, 0])) as Record<SurveyState, number>;
-    for (const r of results) counts[r.state]++;
+    const counts = countStates(results);
     return {
         operation: "survey",
         madeAt: new Date().toISOString(),
@@ -110,4 +111,41 @@ export function surveyTable(report: SurveyReport): string {
         "",
         `survey: ${counts.join(", ")} (${report.municipalities.length} municipalities)`,
     ].join("\n");
+}
+
+/** The status page of a survey: the report's own counts and rows. */
+export function pageFromSurvey(report: SurveyReport): PageData {
+    return {
+        title: `Borgerblikket (GB1.0): ${report.municipalities.length} kommuner`,
+        madeAt: report.madeAt,
+        source: report.inventory,
+        counts: report.counts,
+        rows: report.municipalities,
+    };
+}
+
+/** The status page of `fleet status`: each stack's survey, with its last `up` from the journal. */
+export function pageFromStatus(results: StackResult[], inventory: string, madeAt: string): PageData {
+    const rows = results
+        .filter((r) => r.survey)
+        .map((r) => ({
+            ...r.survey!,
+            navn: r.navn,
+            ...(r.lastUp
+                ? {
+                      lastOperation: {
+                          name: `up ${r.lastUp.at}`,
+                          result: r.lastUp.result,
+                          ...(r.lastUp.error ? { error: r.lastUp.error } : {}),
+                      },
+                  }
+                : {}),
+        }));
+    return {
+        title: `Borgerblikket (GB1.0): ${rows.length} kommuner`,
+        madeAt,
+        source: inventory,
+        counts: countStates(rows),
+        rows,
+    };
 }

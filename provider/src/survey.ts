@@ -37,7 +37,9 @@ export const SURVEY_STATES: readonly SurveyState[] = [
 
 /** The subscription a survey found, with its delivery. */
 export interface SurveyedSubscription extends ExistingSubscription {
+    /** The sortiment's uuid and brugervendtnoegle. */
     sortiment: string;
+    sortimentNavn: string;
     itSystemInstans: string;
     /** Afventer, Leveret or Stoppet. */
     levering: string;
@@ -126,7 +128,7 @@ async function survey(api: ClassificationApi, want: SurveyExpectation): Promise<
         validFrom: "",
         validFromDefaulted: true,
     };
-    const seen = (a: Abonnement) => surveyed(a, want.stackUuid);
+    const seen = (a: Abonnement) => surveyed(a, sortiment.brugervendtnoegle, want.stackUuid);
     const right = active.find((a) => mismatches(a, declared).length === 0);
     if (right) return judgeRight(seen(right), base);
     if (active.length > 0) {
@@ -160,10 +162,11 @@ async function survey(api: ClassificationApi, want: SurveyExpectation): Promise<
     return { ...base, state: "missing", detail: "no subscription was ever made", next: "pulumi up creates it" };
 }
 
-function surveyed(a: Abonnement, stackUuid: string | undefined): SurveyedSubscription {
+function surveyed(a: Abonnement, sortimentNavn: string, stackUuid: string | undefined): SurveyedSubscription {
     return {
         ...describeExisting(a),
         sortiment: a.sortiment,
+        sortimentNavn,
         itSystemInstans: a.itSystemInstans,
         levering: a.levering.status,
         leveretTidspunkt: a.levering.leveretTidspunkt,

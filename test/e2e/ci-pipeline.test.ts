@@ -108,6 +108,21 @@ describe("examples/ci: the GitLab pipeline, run with gitlab-ci-local", function 
         const stored = await pg.dump();
         assert.match(stored, /kobenhavn/);
         assert.match(stored, /aarhus/);
+        // Each up job publishes its stack's status page as an artifact.
+        for (const [stack, navn] of [
+            ["kobenhavn", "København"],
+            ["aarhus", "Aarhus"],
+        ]) {
+            // gitlab-ci-local keeps each job's artifacts under a folder named for the job (made file-safe).
+            const artifacts = path.join(clone, ".gitlab-ci-local", "artifacts");
+            const page = fs
+                .readdirSync(artifacts)
+                .map((job) => path.join(artifacts, job, "status", `${stack}.html`))
+                .find((f) => fs.existsSync(f));
+            assert.ok(page, `an artifact holds status/${stack}.html: ${fs.readdirSync(artifacts).join(", ")}`);
+            const html = fs.readFileSync(page, "utf8");
+            assert.match(html, new RegExp(`<td>${navn}</td><td class="state s-pending">`), `${stack}'s row, pending`);
+        }
     });
 
     it("a second run on the default branch changes nothing", async function () {
@@ -135,5 +150,7 @@ describe("examples/ci: the GitHub Actions workflow", function () {
         assert.match(text, /pulumi preview --stack "\$\{\{ matrix\.stack \}\}" --policy-pack policy/);
         assert.match(text, /pulumi up --stack "\$\{\{ matrix\.stack \}\}" --policy-pack policy --yes/);
         assert.match(text, /stack: \[kobenhavn, aarhus\]/);
+        assert.match(text, /npm run --silent status -- "\$\{\{ matrix\.stack \}\}" --html/);
+        assert.match(text, /uses: actions\/upload-artifact@v4/);
     });
 });
