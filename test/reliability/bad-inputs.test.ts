@@ -10,6 +10,7 @@ import { FkError } from "../../provider/src/errors";
 import { SortimentSubscriptionProvider } from "../../provider/src/provider";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { CheckedInputs, checkInputs } from "../../provider/src/inputs";
 
 const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";
 const valid = { sortiment: "Borgerblikket", itSystemInstans: KMD, skemaversion: "1.3", kommunekode: "0101" };
@@ -103,7 +104,7 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
         ["a schema version the sortiment lacks", { skemaversion: "9.9" }, "FK_UNSUPPORTED_SKEMAVERSION"],
         ["an unregistered it-systeminstans", { itSystemInstans: BORGERBLIKKET_UUID }, "FK_UNKNOWN_IT_SYSTEM"],
     ] as const) {
-        it(`create rejects ${name} after reading only`, async function () {
+        it(`check (preview) and create reject ${name} after reading only`, async function () {
             s.server.resetStats();
             const p = new SortimentSubscriptionProvider(
                 new HttpClassificationApi({
@@ -116,9 +117,12 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
                     retryMaxDelayMs: 0,
                 }),
             );
-            const checked = await p.check({}, inputsOf(over));
+            // check looks up what exists for a new subscription, so preview refuses already; create
+            // refuses the same when check's look-up did not run (inputs as validated alone).
+            await assert.rejects(p.check({}, inputsOf(over)), (e: FkError) => e.code === code);
+            const checked = checkInputs({}, inputsOf(over));
             assert.deepEqual(checked.failures, []);
-            await assert.rejects(p.create(checked.inputs), (e: FkError) => e.code === code);
+            await assert.rejects(p.create(checked.inputs as unknown as CheckedInputs), (e: FkError) => e.code === code);
             assert.deepEqual(
                 WRITES.filter((w) => s.server.stats()[w]),
                 [],
