@@ -12,6 +12,9 @@
 // what municipalities made by hand with the task's values, and refuses one with other values unless
 // --repair (or the row's column repair) asks to end it and create the task's one.
 // Exit codes of survey and status: 0 all done, 10 some wait for delivery, 1 any not done.
+// The inventory is the whole truth about each municipality's connection: no FK_KLASSIFIKATION_* setting
+// of the shell reaches a stack. What may be shared by all (a CA bundle, the deadline) is given with
+// --setting KEY=VALUE.
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,14 +25,16 @@ import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
 import { pageFromStatus, pageFromSurvey, surveyFleet, surveyTable, writeSurveyReport } from "./fleet/survey";
 import { writeStatusPage } from "./page";
-import { exitCodeOf, SurveyState } from "@fk-iac/klassifikation";
+import { ConnectionSettingKey, exitCodeOf, SHARED_CONNECTION_SETTINGS, SurveyState } from "@fk-iac/klassifikation";
 import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE =
-    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--html FILE] [--verbose] [--state-dir DIR]";
+    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--html FILE] [--setting KEY=VALUE ...] [--verbose] [--state-dir DIR]";
 
 interface Command {
     operation: FleetOperation | "survey";
+    /** --setting KEY=VALUE: connection settings shared by every row. */
+    settings: Partial<Record<ConnectionSettingKey, string>>;
     rows: InventoryRow[];
     concurrency: number;
     stateDir: string;
@@ -39,9 +44,30 @@ interface Command {
         force?: boolean;
         repair?: boolean;
         html?: string;
+        setting?: string[];
         verbose?: boolean;
         "policy-pack"?: string;
     };
+}
+
+/**
+ * --setting KEY=VALUE, for what may be the same for every municipality (whom to trust, how long to
+ * wait); a credential or an endpoint is refused: those come from each row alone.
+ */
+function sharedSettings(given: string[]): Partial<Record<ConnectionSettingKey, string>> {
+    const out: Partial<Record<ConnectionSettingKey, string>> = {};
+    for (const item of given) {
+        const at = item.indexOf("=");
+        const key = item.slice(0, Math.max(at, 0)) as ConnectionSettingKey;
+        if (at < 1 || !SHARED_CONNECTION_SETTINGS.includes(key)) {
+            throw new Error(
+                `--setting "${item.slice(0, 60)}": expected KEY=VALUE with KEY one of ${SHARED_CONNECTION_SETTINGS.join(", ")} ` +
+                    "(credentials and endpoints come from each inventory row only)",
+            );
+        }
+        out[key] = item.slice(at + 1);
+    }
+    return out;
 }
 
 /** The command line, checked: an error names the flag and what is allowed. */
@@ -59,6 +85,7 @@ function parseCommand(argv: string[]): Command {
             force: { type: "boolean", default: false },
             repair: { type: "boolean", default: false },
             html: { type: "string" },
+            setting: { type: "string", multiple: true },
             verbose: { type: "boolean", default: false },
             "state-dir": { type: "string" },
             "policy-pack": { type: "string" },
@@ -83,12 +110,13 @@ function parseCommand(argv: string[]): Command {
         rows = rows.filter((r) => wanted.has(r.kommunekode));
     }
     const stateDir = path.resolve(values["state-dir"] ?? path.join(localDir, "fleet"));
-    return { operation, rows, concurrency, stateDir, values: { ...values, inventory: values.inventory } };
+    const settings = sharedSettings(values.setting ?? []);
+    return { operation, rows, concurrency, stateDir, settings, values: { ...values, inventory: values.inventory } };
 }
 
 /** fleet survey: read-only, over HTTP only. */
-async function survey({ rows, values, concurrency }: Command): Promise<number> {
-    const report = await surveyFleet(rows, path.resolve(values.inventory), concurrency);
+async function survey({ rows, values, concurrency, settings }: Command): Promise<number> {
+    const report = await surveyFleet(rows, path.resolve(values.inventory), concurrency, settings);
     process.stdout.write(`${surveyTable(report)}\n`);
     if (values.report) {
         writeSurveyReport(path.resolve(values.report), report);
@@ -129,6 +157,7 @@ async function main(argv: string[]): Promise<number> {
         policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
         force: values.force === true,
         repair: values.repair === true,
+        settings: command.settings,
         onEvent: (e) => progress.event(e),
     });
     progress.close();

@@ -8,7 +8,15 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { envName, readConnectionSettings, surveyMunicipality, SurveyResult, SurveyState } from "@fk-iac/klassifikation";
+import {
+    CONNECTION_SETTINGS,
+    ConnectionSettingKey,
+    envName,
+    readConnectionSettings,
+    surveyMunicipality,
+    SurveyResult,
+    SurveyState,
+} from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { gb10Program } from "../../program.ts";
 import { repoRoot } from "../local";
@@ -54,6 +62,8 @@ export interface FleetOptions {
     force: boolean;
     /** Repair every row's wrong subscription (as the inventory column `repair` does for one row). */
     repair?: boolean;
+    /** Connection settings shared by every row (--setting caBundleFile=...): see SHARED_CONNECTION_SETTINGS. */
+    settings?: Partial<Record<ConnectionSettingKey, string>>;
     onEvent: (event: FleetEvent) => void;
 }
 
@@ -150,14 +160,16 @@ export function errorSummary(err: unknown): string {
     return picked.replace(/^.*?\berror:\s*/, "").slice(0, 1000);
 }
 
-/** This municipality's connection only: anything inherited from the shell is cleared. */
+/**
+ * This municipality's connection only: every setting the connection module reads is cleared of what
+ * the shell had (the list comes from that module), then set from the row and the fleet's own shared
+ * settings (--setting).
+ */
 function stackEnv(row: InventoryRow, opts: FleetOptions): Record<string, string> {
     return {
         ...opts.engineEnv,
-        FK_KLASSIFIKATION_TOKEN: "",
-        FK_KLASSIFIKATION_CLIENT_CERTIFICATE_FILE: "",
-        FK_KLASSIFIKATION_CLIENT_KEY_FILE: "",
-        FK_KLASSIFIKATION_CLIENT_KEY_PASSPHRASE: "",
+        ...Object.fromEntries(CONNECTION_SETTINGS.map((key) => [envName(key), ""])),
+        ...Object.fromEntries(Object.entries(opts.settings ?? {}).map(([key, value]) => [envName(key), value])),
         FK_KLASSIFIKATION_ENDPOINT: row.endpoint,
         ...credentialEnv(row),
     };

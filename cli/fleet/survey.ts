@@ -4,6 +4,7 @@
 // the same judgement `npm run status` and `fleet status` make.
 import * as fs from "node:fs";
 import {
+    ConnectionSettingKey,
     envName,
     exitCodeOf,
     readConnectionSettings,
@@ -37,7 +38,7 @@ export interface SurveyReport {
 }
 
 /** Surveys one row with its own credentials; a row whose credentials cannot be read is unreachable. */
-async function surveyRow(row: InventoryRow): Promise<SurveyRow> {
+async function surveyRow(row: InventoryRow, shared: Partial<Record<ConnectionSettingKey, string>>): Promise<SurveyRow> {
     const at = { navn: row.navn, line: row.line };
     let env: Record<string, string>;
     try {
@@ -47,7 +48,7 @@ async function surveyRow(row: InventoryRow): Promise<SurveyRow> {
         return { ...at, state: "unreachable", kommunekode: row.kommunekode, mismatches: [], detail };
     }
     try {
-        const settings = readConnectionSettings((k) => env[envName(k)] || undefined, row.endpoint);
+        const settings = readConnectionSettings((k) => env[envName(k)] || shared[k] || undefined, row.endpoint);
         const result = await surveyMunicipality(new HttpClassificationApi(settings), {
             kommunekode: row.kommunekode,
             itSystemInstans: row.debtorSystem,
@@ -65,13 +66,18 @@ async function surveyRow(row: InventoryRow): Promise<SurveyRow> {
  * @example
  * const report = await surveyFleet(readInventory("kommuner.yaml"), "kommuner.yaml", 16);
  */
-export async function surveyFleet(rows: InventoryRow[], inventory: string, concurrency: number): Promise<SurveyReport> {
+export async function surveyFleet(
+    rows: InventoryRow[],
+    inventory: string,
+    concurrency: number,
+    shared: Partial<Record<ConnectionSettingKey, string>> = {},
+): Promise<SurveyReport> {
     const results = new Array<SurveyRow>(rows.length);
     let next = 0;
     const worker = async () => {
         while (next < rows.length) {
             const i = next++;
-            results[i] = await surveyRow(rows[i]);
+            results[i] = await surveyRow(rows[i], shared);
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rows.length)) }, worker));

@@ -60,8 +60,49 @@ export interface ConnectionSettings {
     retryMaxDelayMs: number;
 }
 
+/**
+ * Every setting this module reads, by its key (stack config `fk:<key>`, environment variable
+ * `envName(key)`): the one list that says what a connection is made of, so that whoever must clear
+ * or pass on the settings (the fleet, for one municipality's stack) derives them from here.
+ */
+export const CONNECTION_SETTINGS = [
+    "endpoint",
+    "token",
+    "clientCertificate",
+    "clientCertificateFile",
+    "clientKey",
+    "clientKeyFile",
+    "clientKeyPassphrase",
+    "pfx",
+    "pfxFile",
+    "pfxPassphrase",
+    "caBundle",
+    "caBundleFile",
+    "timeoutMs",
+    "deadlineMs",
+    "maxRetries",
+    "retryBaseDelayMs",
+    "retryMaxDelayMs",
+] as const;
+
+export type ConnectionSettingKey = (typeof CONNECTION_SETTINGS)[number];
+
+/**
+ * The settings that may be the same for many municipalities (whom to trust, how long to wait): no
+ * credential and no endpoint among them.
+ */
+export const SHARED_CONNECTION_SETTINGS: readonly ConnectionSettingKey[] = [
+    "caBundle",
+    "caBundleFile",
+    "timeoutMs",
+    "deadlineMs",
+    "maxRetries",
+    "retryBaseDelayMs",
+    "retryMaxDelayMs",
+];
+
 /** Looks up a raw setting; `get("endpoint")` reads fk:endpoint. */
-export type SettingSource = (key: string) => string | undefined;
+export type SettingSource = (key: ConnectionSettingKey) => string | undefined;
 
 /** The environment variable of a setting: `clientKeyFile` is FK_KLASSIFIKATION_CLIENT_KEY_FILE. */
 export const envName = (key: string) => `FK_KLASSIFIKATION_${key.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
@@ -76,7 +117,7 @@ export function settingSource(config?: { get(key: string): string | undefined })
     };
 }
 
-function integer(get: SettingSource, key: string, fallback: number, min: number, max: number): number {
+function integer(get: SettingSource, key: ConnectionSettingKey, fallback: number, min: number, max: number): number {
     const raw = get(key);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -87,7 +128,7 @@ function integer(get: SettingSource, key: string, fallback: number, min: number,
 }
 
 /** Inline value or the contents of the file named by `<key>File`. Never echoes the value in errors. */
-function inlineOrFile(get: SettingSource, key: string): string | undefined {
+function inlineOrFile(get: SettingSource, key: "clientCertificate" | "clientKey" | "caBundle"): string | undefined {
     const inline = get(key);
     const file = get(`${key}File`);
     if (inline !== undefined && file !== undefined) {

@@ -57,9 +57,15 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
             PULUMI_HOME: path.join(dir, "pulumi-home"),
             ...Object.fromEntries([...tokens].map(([kode, token]) => [`FK_TOKEN_${kode}`, token])),
         };
-        // The shell's own settings must reach no municipality: the inventory is the whole truth.
+        // The shell's own settings must reach no municipality: the inventory is the whole truth. Each of
+        // these would make a stack fail (an unreadable PFX, a CA bundle that is no PEM) or act for
+        // another municipality (København's token) if it got through.
         env.FK_KLASSIFIKATION_TOKEN = tokens.get("0101");
         env.FK_KLASSIFIKATION_ENDPOINT = s.url;
+        env.FK_KLASSIFIKATION_PFX_FILE = path.join(dir, "aarhus-certificate.p12");
+        env.FK_KLASSIFIKATION_PFX_PASSPHRASE = "-aarhus pfx passphrase";
+        env.FK_KLASSIFIKATION_CA_BUNDLE = "not a certificate";
+        env.FK_KLASSIFIKATION_DEADLINE_MS = "1";
     });
     after(async function () {
         await s?.close();
@@ -132,6 +138,19 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
         assert.equal(up.code, 0, `by hand and delivered is done:\n${up.output}`);
     });
 
+    it("--setting shares what may be shared (a CA bundle, the deadline) and refuses a credential", async function () {
+        const refused = await fleet(["survey", "--setting", "token=-secret-value"]);
+        assert.equal(refused.code, 2, refused.output);
+        assert.match(
+            refused.output,
+            /--setting "token=-secret-value": expected KEY=VALUE with KEY one of caBundle, caBundleFile/,
+        );
+        const shared = await fleet(["survey", "--only", "0101", "--setting", "deadlineMs=1"]);
+        assert.equal(shared.code, 1, shared.output);
+        // Too short a deadline to be allowed: the survey says so, so the shared setting reached the row.
+        assert.match(report().municipalities[0].detail, /fk:deadlineMs is "1": must be a whole number from 100/);
+    });
+
     it("fleet status of municipalities without a stack looks their subscriptions up and names the state", async function () {
         const [byHand, missing] = [ofCase("by-hand")[5], ofCase("missing")[1]];
         const res = await fleet(["status", "--only", `${byHand},${missing}`]);
@@ -153,8 +172,18 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
             ...ofCase("ended", "missing").slice(0, 2),
         ];
         s.server.resetStats();
+        const seen = s.log.length; // the log holds the earlier tests' requests too
         const res = await fleet(["up", "--only", only.join(","), "--concurrency", "2"]);
         assert.equal(res.code, 1, res.output);
+        // Every request carried the row's own credentials: each stack's calls act for its municipality.
+        const actedFor = new Set(
+            s.log
+                .slice(seen)
+                .filter((e) => e.kommunekode)
+                .map((e) => e.kommunekode),
+        );
+        assert.deepEqual([...actedFor].sort(), [...only].sort(), "only the rows' own municipalities");
+        assert.doesNotMatch(res.output, /FK_INVALID_CONNECTION|pfx|caBundle/i, "no setting of the shell was used");
         const byKode = new Map<string, any>(report().stacks.map((x: any) => [x.kommunekode, x]));
         for (const kode of ofCase("by-hand").slice(0, 3)) assert.equal(byKode.get(kode).result, "succeeded", kode);
         const refused = byKode.get(ofCase("wrong-skemaversion")[0]);
