@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
+import { REQUIRED_SKEMAVERSION } from "./rules";
 
 /** Config of {@link skemaversionPolicy}. */
 export interface SkemaversionConfig {
@@ -25,7 +26,7 @@ export const skemaversionPolicy: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string", pattern: "^[0-9]+\\.[0-9]+$" },
                 minItems: 1,
-                default: ["1.3"],
+                default: [REQUIRED_SKEMAVERSION],
             },
         },
     },

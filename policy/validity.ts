@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { danishToday } from "./rules";
+import { BORGERBLIKKET, danishToday } from "./rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 
@@ -75,7 +75,7 @@ export const validToEmptyPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const sortiment: unknown = args.props.sortimentNavn ?? args.props.sortiment;
-        if (!known(sortiment) || sortiment.toLowerCase() !== "borgerblikket") return;
+        if (!known(sortiment) || sortiment.toLowerCase() !== BORGERBLIKKET.toLowerCase()) return;
         const found: unknown = args.props.validTo;
         if (found === undefined || found === null) return;
         if (!known(found)) return;
