@@ -76,6 +76,7 @@ export const CONNECTION_SETTINGS = [
     "pfx",
     "pfxFile",
     "pfxPassphrase",
+    // From here on: what may be the same for many municipalities (SHARED_CONNECTION_SETTINGS).
     "caBundle",
     "caBundleFile",
     "timeoutMs",
@@ -89,17 +90,11 @@ export type ConnectionSettingKey = (typeof CONNECTION_SETTINGS)[number];
 
 /**
  * The settings that may be the same for many municipalities (whom to trust, how long to wait): no
- * credential and no endpoint among them.
+ * credential and no endpoint among them. The tail of CONNECTION_SETTINGS, from caBundle on.
  */
-export const SHARED_CONNECTION_SETTINGS: readonly ConnectionSettingKey[] = [
-    "caBundle",
-    "caBundleFile",
-    "timeoutMs",
-    "deadlineMs",
-    "maxRetries",
-    "retryBaseDelayMs",
-    "retryMaxDelayMs",
-];
+export const SHARED_CONNECTION_SETTINGS: readonly ConnectionSettingKey[] = CONNECTION_SETTINGS.slice(
+    CONNECTION_SETTINGS.indexOf("caBundle"),
+);
 
 /** Looks up a raw setting; `get("endpoint")` reads fk:endpoint. */
 export type SettingSource = (key: ConnectionSettingKey) => string | undefined;
