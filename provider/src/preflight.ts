@@ -1,0 +1,61 @@
+// The checks before a write, with read calls only: whom the credentials act for, which sortiment a
+// reference names and whether it has the schema version, and whether the subscriber exists.
+import type { ClassificationApi } from "./classification-api";
+import { UUID_PATTERN } from "./domain";
+import { errors } from "./errors";
+import { CheckedInputs, isUnknown } from "./inputs";
+import type { Sortiment } from "./wire";
+
+/**
+ * Refuses, before anything is written, credentials that act for another municipality than the one
+ * the subscription belongs to (Laes myndighed, asked once per endpoint and process).
+ */
+export async function mustActFor(
+    api: ClassificationApi,
+    kommunekode: string | undefined,
+    operation: string,
+    endpoint: string | undefined,
+): Promise<void> {
+    if (kommunekode === undefined || isUnknown(kommunekode)) return;
+    const myndighed = await api.getMyndighed();
+    if (myndighed.kommunekode !== kommunekode) {
+        throw errors.wrongMunicipality(
+            operation,
+            endpoint ?? "the configured endpoint (fk:endpoint)",
+            kommunekode,
+            myndighed.kommunekode,
+        );
+    }
+}
+
+/** The sortiment a reference (uuid or brugervendtnoegle) names; refused with the known names otherwise. */
+export async function resolveSortiment(api: ClassificationApi, ref: string): Promise<Sortiment> {
+    const found = UUID_PATTERN.test(ref) ? await api.getSortiment(ref) : await api.searchSortimenter(ref);
+    const one = Array.isArray(found) ? (found.length === 1 ? found[0] : undefined) : found;
+    if (one) return one;
+    const known = (await api.searchSortimenter()).map((x) => x.brugervendtnoegle);
+    throw errors.unknownSortiment(ref, known);
+}
+
+/** What create needs to know before it writes. */
+export interface Prepared {
+    sortiment: Sortiment;
+    /** The subscribing it-systeminstans's name. */
+    systemName: string;
+}
+
+/** The checks before any write: the municipality, the sortiment and its schema version, the subscriber. */
+export async function prepareCreate(api: ClassificationApi, inputs: CheckedInputs): Promise<Prepared> {
+    await mustActFor(api, inputs.kommunekode, "Opret abonnement", inputs.endpoint);
+    const sortiment = await resolveSortiment(api, inputs.sortiment);
+    if (!sortiment.skemaversioner.includes(inputs.skemaversion)) {
+        throw errors.unsupportedSkemaversion(
+            inputs.skemaversion,
+            sortiment.brugervendtnoegle,
+            sortiment.skemaversioner,
+        );
+    }
+    const system = await api.getItSystemInstans(inputs.itSystemInstans);
+    if (!system) throw errors.unknownItSystem(inputs.itSystemInstans);
+    return { sortiment, systemName: system.navn };
+}
