@@ -2,4 +2,4 @@
 // directly (the main job, the status command, the fleet). Kept out of the package's main entry so a
 // Pulumi program, which needs only the resource's declaration, never loads axios and zod.
 export { HttpClassificationApi } from "./client";
-export type { AbonnementFilter, ClassificationApi, CreateOutcome } from "./client";
+export type { AbonnementFilter, ClassificationApi, CreateOutcome } from "./classification-api";

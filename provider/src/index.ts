@@ -5,7 +5,7 @@ export * from "./errors";
 export * from "./connection";
 export * from "./resource";
 export type { SubscriptionOutputs } from "./provider";
-export type { ClassificationApi, AbonnementFilter, CreateOutcome } from "./client";
+export type { ClassificationApi, AbonnementFilter, CreateOutcome } from "./classification-api";
 export * from "./task";
 export * from "./existing";
 export * from "./survey";

@@ -1,7 +1,7 @@
 // The true state of one municipality's task GB1.0, read from the classification system with that
 // municipality's own credentials, whether or not a stack holds the subscription. Read calls only.
 // `npm run status`, `fleet status` and `fleet survey` all judge through here, so they never disagree.
-import type { AbonnementFilter, ClassificationApi } from "./client";
+import type { AbonnementFilter, ClassificationApi } from "./classification-api";
 import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION, UUID_PATTERN } from "./domain";
 import { FkError } from "./errors";
 import { describeExisting, ExistingSubscription, madeByPulumi, Mismatch, mismatches } from "./existing";
@@ -116,7 +116,7 @@ async function survey(api: ClassificationApi, want: SurveyExpectation): Promise<
     const sortimentRef = want.sortiment ?? BORGERBLIKKET;
     const sortiment = UUID_PATTERN.test(sortimentRef)
         ? await api.getSortiment(sortimentRef)
-        : (await api.findSortimenter(sortimentRef))[0];
+        : (await api.searchSortimenter(sortimentRef))[0];
     if (!sortiment) throw new FkError("FK_UNKNOWN_SORTIMENT", `sortiment ${sortimentRef} does not exist`);
     const key: AbonnementFilter = {
         sortiment: sortiment.uuid,

@@ -3,7 +3,7 @@
 // take up to a day. This module judges both from what the classification system says.
 import { danishToday } from "./dates";
 import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION } from "./domain";
-import type { ClassificationApi } from "./client";
+import type { ClassificationApi } from "./classification-api";
 import type { Abonnement, Sortiment } from "./wire";
 
 /** One result criterion and whether it holds. */

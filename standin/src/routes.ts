@@ -82,7 +82,7 @@ function referenceRoutes({ store, kommuneNavn }: RouteDeps): Route[] {
                     Object.fromEntries(ctx.url.searchParams),
                     "query",
                 );
-                return json(200, { items: store.findSortimenter(q.brugervendtnoegle) });
+                return json(200, { items: store.searchSortimenter(q.brugervendtnoegle) });
             },
         },
         {

@@ -255,7 +255,7 @@ export class SubscriptionService {
      * there (same uuid) is left as it is.
      */
     importAbonnement(seed: z.output<typeof abonnementSeedSchema>): void {
-        const sortiment = this.store.getSortiment(seed.sortiment) ?? this.store.findSortimenter(seed.sortiment)[0];
+        const sortiment = this.store.getSortiment(seed.sortiment) ?? this.store.searchSortimenter(seed.sortiment)[0];
         if (!sortiment) throw new Error(`seeded abonnement: no sortiment ${seed.sortiment}`);
         if (!this.store.getItSystemInstans(seed.itSystemInstans))
             throw new Error(`seeded abonnement: no it-systeminstans ${seed.itSystemInstans}`);

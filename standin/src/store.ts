@@ -3,9 +3,10 @@
 // requests cannot interleave inside one operation; WAL mode keeps the file consistent on a crash.
 import * as crypto from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
+import type { Livscyklus } from "./rules";
 import { ItSystemInstansSeed, SortimentSeed } from "./seed";
 
-export type Livscyklus = "Opstaaet" | "Rettet" | "Passiv" | "Slettet";
+export type { Livscyklus } from "./rules";
 
 export interface AbonnementRow {
     uuid: string;
@@ -161,7 +162,7 @@ export class Store {
         return r && this.toSortiment(r);
     }
 
-    findSortimenter(brugervendtnoegle?: string): SortimentSeed[] {
+    searchSortimenter(brugervendtnoegle?: string): SortimentSeed[] {
         const rows =
             brugervendtnoegle === undefined
                 ? this.db.prepare("SELECT * FROM sortiment ORDER BY brugervendtnoegle").all()

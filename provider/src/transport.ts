@@ -1,0 +1,145 @@
+// One HTTP exchange with the classification API, as the contract needs it sent: mutual TLS, one
+// deadline for all attempts (fk:deadlineMs), and retries of idempotent requests on 429, 5xx and
+// network errors, with backoff (retry.ts). What it cannot get through is an outcome, not an
+// exception: the caller decides whether "unreachable" is a failure (most operations) or an unknown
+// outcome to look up (Opret). Only a TLS failure is thrown, because nothing can recover from it.
+import axios, { AxiosInstance, AxiosResponse, Method } from "axios";
+import * as https from "node:https";
+import { ConnectionSettings, secretsOf } from "./connection";
+import { errors, FkError } from "./errors";
+import { DebugLog, makeDebugLog, redact } from "./redaction";
+import { backoffDelay, sleep } from "./retry";
+import { checkCertificateDates, explainReset, networkCause, tlsCode } from "./tls";
+
+/** Statuses that an idempotent request is retried on. */
+export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+// package.json is outside src (the compiler's rootDir), so it is read when the module loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require("../package.json") as { version: string };
+const USER_AGENT = `fk-iac-klassifikation/${version} (pulumi dynamic provider; node ${process.version})`;
+
+/** One request. */
+export interface Request {
+    /** The OIO operation, for messages and the debug log. */
+    operation: string;
+    method: Method;
+    url: string;
+    data?: unknown;
+    params?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    /** Safe to retry: the same request twice has the effect of once. */
+    idempotent: boolean;
+}
+
+/**
+ * What sending came to: the final response (any status), or no response in time, with the error to
+ * report (FK_UNAVAILABLE when every attempt failed, FK_TIMEOUT when the deadline passed first).
+ */
+export type Sent = { kind: "response"; res: AxiosResponse } | { kind: "unreachable"; error: FkError };
+
+/** One attempt: a response to return, or a cause to retry on (with the server's Retry-After). */
+type Attempt = { kind: "response"; res: AxiosResponse } | { kind: "failed"; cause: string; retryAfter?: string };
+
+export class HttpTransport {
+    private readonly http: AxiosInstance;
+    private readonly log: DebugLog;
+    /** Every secret of the connection, for redaction. */
+    readonly secrets: readonly string[];
+
+    constructor(
+        readonly settings: ConnectionSettings,
+        private readonly wait: (ms: number) => Promise<void> = sleep,
+    ) {
+        this.secrets = secretsOf(settings);
+        this.log = makeDebugLog(this.secrets);
+        if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, settings.endpoint);
+        const agent = new https.Agent({
+            keepAlive: true,
+            ...(settings.caBundle ? { ca: settings.caBundle } : {}),
+            ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
+            ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
+            ...(settings.pfx ? { pfx: settings.pfx, passphrase: settings.pfxPassphrase } : {}),
+            rejectUnauthorized: true,
+        });
+        this.http = axios.create({
+            baseURL: `${settings.endpoint}/api/v1`,
+            timeout: settings.timeoutMs,
+            httpsAgent: agent,
+            proxy: false,
+            maxRedirects: 0,
+            validateStatus: () => true,
+            transitional: { clarifyTimeoutError: true },
+            headers: {
+                "User-Agent": USER_AGENT,
+                Accept: "application/json, application/problem+json",
+                ...(settings.token ? { Authorization: `Bearer ${settings.token}` } : {}),
+            },
+        });
+    }
+
+    /**
+     * One attempt within `remaining` ms; a TLS failure is thrown (FK_TLS). A retryable status is a
+     * failure to retry on, except on the `last` attempt, where it is the response.
+     */
+    private async attempt(req: Request, n: number, remaining: number, last: boolean): Promise<Attempt> {
+        const started = Date.now();
+        const { operation, method, url } = req;
+        try {
+            const res = await this.http.request({
+                method,
+                url,
+                data: req.data,
+                params: req.params,
+                headers: req.headers,
+                timeout: Math.min(this.settings.timeoutMs, remaining),
+            });
+            this.log(`${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${n + 1})`);
+            if (last || !RETRYABLE_STATUS.has(res.status)) return { kind: "response", res };
+            return { kind: "failed", cause: `HTTP ${res.status}`, retryAfter: res.headers["retry-after"] as string };
+        } catch (err) {
+            const cause = redact(networkCause(err), this.secrets);
+            if (tlsCode(err)) throw errors.tlsFailure(operation, this.settings.endpoint, cause);
+            this.log(`${operation}: ${method} ${url} failed: ${cause} (attempt ${n + 1})`);
+            return { kind: "failed", cause };
+        }
+    }
+
+    /**
+     * Sends the request; an idempotent one is retried on 429, 5xx and network errors, all within one
+     * deadline. A retryable status on the last attempt is returned as the response it is.
+     */
+    async send(req: Request): Promise<Sent> {
+        const { settings } = this;
+        const attempts = req.idempotent ? settings.maxRetries + 1 : 1;
+        const deadline = Date.now() + settings.deadlineMs;
+        const overdue = (n: number, cause: string): Sent => ({
+            kind: "unreachable",
+            error: errors.deadlineExceeded(req.operation, settings.endpoint, settings.deadlineMs, n, cause),
+        });
+        let cause = "";
+        for (let n = 0; n < attempts; n++) {
+            if (deadline - Date.now() <= 0) return overdue(n, cause);
+            const last = n === attempts - 1;
+            const result = await this.attempt(req, n, deadline - Date.now(), last);
+            if (result.kind === "response") return result;
+            cause = result.cause;
+            if (Date.now() >= deadline) return overdue(n + 1, cause);
+            if (last) break;
+            const delay = backoffDelay({
+                attempt: n,
+                baseMs: settings.retryBaseDelayMs,
+                capMs: settings.retryMaxDelayMs,
+                ...(result.retryAfter !== undefined ? { retryAfter: result.retryAfter } : {}),
+            });
+            if (Date.now() + delay >= deadline) return overdue(n + 1, cause);
+            this.log(`${req.operation}: retrying in ${delay}ms after ${cause}`);
+            await this.wait(delay);
+        }
+        const withCertificate = Boolean(settings.clientCertificate || settings.pfx);
+        return {
+            kind: "unreachable",
+            error: errors.unavailable(req.operation, attempts, explainReset(cause, withCertificate)),
+        };
+    }
+}
