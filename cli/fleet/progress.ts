@@ -1,6 +1,6 @@
 // Progress of a fleet run: a live board on a terminal, plain lines otherwise (CI logs, pipes).
 import type { InventoryRow } from "./inventory";
-import type { FleetEvent, StackResult } from "./runner";
+import type { FleetEvent, StackResult } from "./types";
 
 export interface Progress {
     event(e: FleetEvent): void;

@@ -1,7 +1,7 @@
 // The final table and the machine-readable report of a fleet run.
 import * as fs from "node:fs";
 import type { SurveyState } from "@fk-iac/klassifikation";
-import type { FleetOperation, StackResult } from "./runner";
+import type { FleetOperation, StackResult } from "./types";
 
 export interface FleetReport {
     operation: FleetOperation;

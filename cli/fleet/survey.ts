@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import {
     ConnectionSettingKey,
+    environmentSource,
     envName,
     exitCodeOf,
     readConnectionSettings,
@@ -16,7 +17,7 @@ import {
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { countStates, PageData } from "../page";
 import { credentialEnv, InventoryRow } from "./inventory";
-import type { StackResult } from "./runner";
+import type { StackResult } from "./types";
 
 /** One municipality's line of the report. */
 export interface SurveyRow extends SurveyResult {
@@ -48,7 +49,8 @@ async function surveyRow(row: InventoryRow, shared: Partial<Record<ConnectionSet
         return { ...at, state: "unreachable", kommunekode: row.kommunekode, mismatches: [], detail };
     }
     try {
-        const settings = readConnectionSettings((k) => env[envName(k)] || shared[k] || undefined, row.endpoint);
+        const sharedEnv = Object.fromEntries(Object.entries(shared).map(([k, v]) => [envName(k), v]));
+        const settings = readConnectionSettings(environmentSource({ ...sharedEnv, ...env }), row.endpoint);
         const result = await surveyMunicipality(new HttpClassificationApi(settings), {
             kommunekode: row.kommunekode,
             itSystemInstans: row.debtorSystem,

@@ -1,0 +1,59 @@
+// The fleet's vocabulary: its operations, options, events and per-municipality results.
+import type { ConnectionSettingKey, SurveyResult, SurveyState } from "@fk-iac/klassifikation";
+import type { InventoryRow } from "./inventory";
+
+export type FleetOperation = "preview" | "up" | "refresh" | "destroy" | "status";
+export const OPERATIONS: FleetOperation[] = ["preview", "up", "refresh", "destroy", "status"];
+
+/** The outcome for one municipality. */
+export interface StackResult {
+    kommunekode: string;
+    navn: string;
+    stack: string;
+    operation: FleetOperation;
+    result: "succeeded" | "failed" | "skipped";
+    /** Resource changes by kind (create, update, delete, same, ...). */
+    changes: Record<string, number>;
+    durationMs: number;
+    /** For status: the municipality's state (see the survey's states). */
+    task?: SurveyState;
+    /** For status: what the survey found. */
+    survey?: SurveyResult;
+    /** For status: the stack's last `up` as the fleet's journal has it. */
+    lastUp?: { result: string; at: string; error?: string };
+    message: string;
+}
+
+export interface FleetOptions {
+    operation: FleetOperation;
+    rows: InventoryRow[];
+    concurrency: number;
+    /** Folder for the fleet's project, journal and reports. */
+    stateDir: string;
+    /** Engine environment (backend, passphrase, offline settings). */
+    engineEnv: Record<string, string>;
+    /** Policy pack applied to every preview and up. */
+    policyPack: string;
+    /** Re-run `up` also where nothing changed since the last successful one. */
+    force: boolean;
+    /** Repair every row's wrong subscription (as the inventory column `repair` does for one row). */
+    repair?: boolean;
+    /** Connection settings shared by every row (--setting caBundleFile=...): see SHARED_CONNECTION_SETTINGS. */
+    settings?: Partial<Record<ConnectionSettingKey, string>>;
+    onEvent: (event: FleetEvent) => void;
+}
+
+export type FleetEvent =
+    | { kind: "start"; row: InventoryRow }
+    | { kind: "output"; row: InventoryRow; line: string }
+    | { kind: "finish"; row: InventoryRow; result: StackResult };
+
+/** The journal's record of a stack's last `up` (journal.ts). */
+export interface JournalEntry {
+    fingerprint: string;
+    operation: FleetOperation;
+    result: StackResult["result"];
+    at: string;
+    /** A failed run's reason. */
+    error?: string;
+}
