@@ -4,6 +4,7 @@
 // their history, in a fixed mix of states (most correct, some with skemaversion 1.2 or an end date,
 // some ended or passivated since, some never made).
 import { AbonnementSeed, KMD_OPUS_DEBITOR_UUID } from "./seed";
+import { addDays } from "./time";
 
 /**
  * What a municipality did by hand, as the seed makes it.
@@ -38,10 +39,6 @@ export function brownfieldCases(kommunekoder: readonly string[]): { kommunekode:
         const kind = inCycle < CYCLE.length ? CYCLE[inCycle] : RARE[Math.floor(i / 14) % RARE.length];
         return { kommunekode, case: kind };
     });
-}
-
-function addDays(date: string, days: number): string {
-    return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export interface BrownfieldOptions {

@@ -1,5 +1,6 @@
 // Fault injection for reliability tests: set per run, reproducible through a seed.
 import { z } from "zod";
+import { seededRandom } from "./random";
 
 export const faultSettingsSchema = z
     .object({
@@ -23,21 +24,9 @@ export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
 export type FaultDecision = "none" | "drop" | "error500" | "error503" | "rateLimit" | "loseResponse";
 
-/** mulberry32: a small, fast, seedable generator. */
-function generator(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 export class FaultInjector {
     private settings: FaultSettings = faultSettingsSchema.parse({});
-    private random = generator(1);
+    private random = seededRandom(1);
     readonly injected: Record<Exclude<FaultDecision, "none">, number> = {
         drop: 0,
         error500: 0,
@@ -48,7 +37,7 @@ export class FaultInjector {
 
     configure(input: unknown): FaultSettings {
         this.settings = faultSettingsSchema.parse(input);
-        this.random = generator(this.settings.seed);
+        this.random = seededRandom(this.settings.seed);
         return this.settings;
     }
 

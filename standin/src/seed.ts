@@ -2,8 +2,9 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { z } from "zod";
+import { LIVSCYKLUSSER, UUID_PATTERN } from "./rules";
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a lower-case UUID");
+const uuid = z.string().regex(UUID_PATTERN, "a lower-case UUID");
 
 export const sortimentSeedSchema = z
     .object({
@@ -52,7 +53,7 @@ export const abonnementSeedSchema = z
         itSystemInstans: uuid,
         skemaversion: z.string().regex(/^\d+\.\d+$/),
         virkning: z.object({ from: date, to: date.nullable().default(null) }).strict(),
-        livscyklus: z.enum(["Opstaaet", "Rettet", "Passiv"]).default("Opstaaet"),
+        livscyklus: z.enum(LIVSCYKLUSSER).exclude(["Slettet"]).default("Opstaaet"),
         note: z.string().nullable().default(null),
         /** When it was created, and by whom (a person in the web UI, or a system). */
         oprettet: dateTime,

@@ -32,3 +32,8 @@ export class Clock {
         this.offsetMs = seconds * 1000;
     }
 }
+
+/** The calendar date `days` after `date` (both YYYY-MM-DD); negative goes back. */
+export function addDays(date: string, days: number): string {
+    return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

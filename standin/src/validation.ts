@@ -2,10 +2,9 @@
 // the conversion of their failures into field-level problem details.
 import { z } from "zod";
 import { FieldError, problems } from "./problems";
+import { LIVSCYKLUSSER, UUID_PATTERN } from "./rules";
 
-export const uuidSchema = z
-    .string()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a lower-case UUID");
+export const uuidSchema = z.string().regex(UUID_PATTERN, "must be a lower-case UUID");
 
 /** A real calendar date written YYYY-MM-DD. */
 export const dateSchema = z
@@ -30,7 +29,7 @@ export const opretSchema = z
 
 export const retSchema = z.object({ virkning: z.object({ to: dateSchema.nullable() }).strict() }).strict();
 
-export const livscyklusSchema = z.enum(["Opstaaet", "Rettet", "Passiv", "Slettet"]);
+export const livscyklusSchema = z.enum(LIVSCYKLUSSER);
 
 export const soegQuerySchema = z
     .object({

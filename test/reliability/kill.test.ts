@@ -9,19 +9,10 @@ import { syntheticSystemSeed } from "../helpers/systems";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 import { RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
 import { alive, descendants } from "../helpers/proc";
+import { seededRandom } from "../../standin/src/random";
 
 const N = 10;
 const KILLS = process.env.FK_RELIABILITY_FULL === "1" ? 10 : 4;
-
-function generator(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 describe(`reliability: pulumi up killed ${KILLS} times at random points`, function () {
     let s: TestStandin;
@@ -42,7 +33,7 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
     });
 
     it("ends with exactly the declared subscriptions", async function () {
-        const random = generator(Number(process.env.FK_KILL_SEED ?? 4242));
+        const random = seededRandom(Number(process.env.FK_KILL_SEED ?? 4242));
         const kills: string[] = [];
         for (let k = 0; k < KILLS; k++) {
             const child = ws.start(["up", "--yes", "--skip-preview", "--parallel", "4", "--stack", ws.stack]);
