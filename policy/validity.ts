@@ -1,14 +1,10 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { BORGERBLIKKET, danishToday } from "./rules";
+import { addDays, BORGERBLIKKET, danishToday } from "./rules";
 import { isSubscription, known } from "./match";
 import { violation } from "./messages";
 
 /** Today's date in Danish time (Europe/Copenhagen): the provider's own rule for "dags dato". */
 export { danishToday };
-
-function addDays(date: string, days: number): string {
-    return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Config of {@link validFromWindowPolicy}. */
 export interface ValidFromWindowConfig {

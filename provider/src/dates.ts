@@ -25,3 +25,13 @@ export function isCalendarDate(s: string): boolean {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+
+/**
+ * The calendar date `days` after `date` (both YYYY-MM-DD); negative goes back.
+ *
+ * @example
+ * addDays("2023-08-15", 7); // "2023-08-22"
+ */
+export function addDays(date: string, days: number): string {
+    return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -4,5 +4,5 @@
 export * from "./domain";
 export * from "./kommuner";
 export * from "./text";
-export { danishToday, isCalendarDate } from "./dates";
+export { addDays, danishToday, isCalendarDate } from "./dates";
 export { endpointProblem, isLoopback } from "./endpoint";

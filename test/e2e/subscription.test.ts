@@ -5,13 +5,9 @@ import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { KMD_OPUS_DEBITOR, RESOURCE_TYPE_TOKEN } from "@fk-iac/klassifikation";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
-import { today } from "../helpers/days";
+import { addDays, today } from "../helpers/days";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
-
-function addDays(date: string, days: number): string {
-    return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 async function connect(ws: PulumiWorkspace, s: TestStandin, kommune = 0) {
     await ws.setConfig("kommune:kode", s.kommuner[kommune].kommunekode);
