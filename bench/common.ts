@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { collect, CliResult } from "../test/helpers/pulumi";
-import { KMD_OPUS_DEBITOR } from "@fk-iac/klassifikation/rules";
 import { sampleTree } from "../test/helpers/proc";
+export { syntheticSystem, syntheticSystemSeed } from "../test/helpers/systems";
 
 export const benchDir = __dirname;
 
@@ -23,15 +23,6 @@ export async function measure(child: ChildProcess): Promise<Measured> {
     const result = await collect(child);
     const peakMiB = sampler.stop();
     return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMiB };
-}
-
-export function syntheticSystem(i: number): string {
-    return i === 0 ? KMD_OPUS_DEBITOR : `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
-}
-
-/** Seed entries for subscribers 1..n-1 (KMD Opus Debitor is always seeded). */
-export function syntheticSystemSeed(n: number): Array<{ uuid: string; navn: string }> {
-    return Array.from({ length: n }, (_, i) => ({ uuid: syntheticSystem(i), navn: `System ${i}` })).slice(1);
 }
 
 /** Replaces the section between <!-- name:start --> and <!-- name:end --> in bench/RESULTS.md. */
