@@ -4,30 +4,19 @@
 //  2. runs `pulumi up` of the root program with the policy pack, on the local file backend,
 //  3. reads the subscription back from the classification API and judges both result criteria.
 //
-// Running it again changes nothing and says so. Environment: FK_DEMO_PORT (default 47613),
-// FK_DEMO_DELIVERY_DELAY seconds (default 86400, as in reality), FK_DEMO_STACK (default "demo").
+// Running it again changes nothing and says so. Environment: FK_DEMO_PORT, FK_DEMO_DELIVERY_DELAY and
+// FK_DEMO_STACK (cli/demo.ts).
 import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { checkTask, readConnectionSettings } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
+import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { startDemoStandin } from "./standin";
 
-const DEMO_KOMMUNE = { kode: "0101", navn: "København" };
-
-function numberFromEnv(name: string, fallback: number): number {
-    const raw = process.env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} is "${raw}"; expected a whole number >= 0`);
-    return n;
-}
-
 async function main(): Promise<number> {
-    const port = numberFromEnv("FK_DEMO_PORT", 47613);
-    const delay = numberFromEnv("FK_DEMO_DELIVERY_DELAY", 86_400);
-    const stackName = process.env.FK_DEMO_STACK || "demo";
+    const { port, deliveryDelaySeconds: delay, stackName } = demoSettings();
     const token = localSecret("demo-token");
 
     const standin = await startDemoStandin({

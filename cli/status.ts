@@ -18,6 +18,7 @@ import {
     surveyMunicipality,
 } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
+import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
 import { countStates, PageRow, writeStatusPage } from "./page";
 import { printAssessment } from "./report";
@@ -29,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
         options: { json: { type: "boolean", default: false }, html: { type: "string" } },
         allowPositionals: true,
     });
-    const stackName = positionals[0] ?? process.env.FK_DEMO_STACK ?? "demo";
+    const demoSetting = demoSettings();
+    const stackName = positionals[0] ?? demoSetting.stackName;
     const env = engineEnv();
     const stack = await LocalWorkspace.selectStack({ stackName, workDir: repoRoot }, { envVars: env });
     const outputs = await stack.outputs();
@@ -40,18 +42,14 @@ async function main(argv: string[]): Promise<number> {
 
     let demo: DemoStandin | undefined;
     let get = settingSource({ get: (k: string) => config[k]?.value });
-    if (
-        stackName === (process.env.FK_DEMO_STACK || "demo") &&
-        !config["fk:endpoint"] &&
-        !process.env.FK_KLASSIFIKATION_ENDPOINT
-    ) {
+    if (stackName === demoSetting.stackName && !config["fk:endpoint"] && !process.env.FK_KLASSIFIKATION_ENDPOINT) {
         const token = localSecret("demo-token");
         demo = await startDemoStandin({
-            port: Number(process.env.FK_DEMO_PORT || 47613),
-            kommunekode: kode ?? "0101",
+            port: demoSetting.port,
+            kommunekode: kode ?? DEMO_KOMMUNE.kode,
             kommunenavn: navn,
             token,
-            deliveryDelaySeconds: Number(process.env.FK_DEMO_DELIVERY_DELAY || 86_400),
+            deliveryDelaySeconds: demoSetting.deliveryDelaySeconds,
         });
         const demoUrl = demo.url;
         get = (k) => (({ endpoint: demoUrl, token }) as Record<string, string>)[k];
