@@ -96,20 +96,42 @@ export const SHARED_CONNECTION_SETTINGS: readonly ConnectionSettingKey[] = CONNE
     CONNECTION_SETTINGS.indexOf("caBundle"),
 );
 
-/** Looks up a raw setting; `get("endpoint")` reads fk:endpoint. */
-export type SettingSource = (key: ConnectionSettingKey) => string | undefined;
+/**
+ * Looks up a raw setting; `get("endpoint")` reads fk:endpoint. `nameOf`, when the source has it, says
+ * where a setting's value came from as the user set it (`fk:caBundle` in the stack config, or
+ * `FK_KLASSIFIKATION_CA_BUNDLE` in the environment), so an error names the place to fix.
+ */
+export interface SettingSource {
+    (key: ConnectionSettingKey): string | undefined;
+    nameOf?: (key: ConnectionSettingKey) => string;
+}
 
 /** The environment variable of a setting: `clientKeyFile` is FK_KLASSIFIKATION_CLIENT_KEY_FILE. */
 export const envName = (key: string) => `FK_KLASSIFIKATION_${key.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
 
+/** Settings from environment variables only (e.g. a fleet row's stack environment); empty counts as unset. */
+export function environmentSource(env: Record<string, string | undefined>): SettingSource {
+    const get: SettingSource = (key) => env[envName(key)] || undefined;
+    get.nameOf = envName;
+    return get;
+}
+
 /** Settings from the stack config (preferred) and then the environment. */
 export function settingSource(config?: { get(key: string): string | undefined }): SettingSource {
-    return (key) => {
-        const fromConfig = config?.get(`fk:${key}`);
-        if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
-        const fromEnv = process.env[envName(key)];
-        return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+    const fromConfig = (key: ConnectionSettingKey) => {
+        const value = config?.get(`fk:${key}`);
+        return value === undefined || value === "" ? undefined : value;
     };
+    const environment = environmentSource(process.env);
+    const get: SettingSource = (key) => fromConfig(key) ?? environment(key);
+    get.nameOf = (key) =>
+        fromConfig(key) === undefined && environment(key) !== undefined ? envName(key) : `fk:${key}`;
+    return get;
+}
+
+/** The name a setting's error gives it: where its value came from, else its stack config key. */
+function nameIn(get: SettingSource, key: ConnectionSettingKey): string {
+    return get.nameOf?.(key) ?? `fk:${key}`;
 }
 
 function integer(get: SettingSource, key: ConnectionSettingKey, fallback: number, min: number, max: number): number {
@@ -117,28 +139,51 @@ function integer(get: SettingSource, key: ConnectionSettingKey, fallback: number
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
-        throw errors.invalidConnection(`fk:${key}`, `must be a whole number from ${min} to ${max}`, raw);
+        throw errors.invalidConnection(nameIn(get, key), `must be a whole number from ${min} to ${max}`, raw);
     }
     return n;
 }
 
-/** Inline value or the contents of the file named by `<key>File`. Never echoes the value in errors. */
-function inlineOrFile(get: SettingSource, key: "clientCertificate" | "clientKey" | "caBundle"): string | undefined {
-    const inline = get(key);
-    const file = get(`${key}File`);
-    if (inline !== undefined && file !== undefined) {
-        throw errors.invalidConnection(`fk:${key}`, `set either fk:${key} or fk:${key}File, not both`);
-    }
-    if (file === undefined) return inline;
-    try {
-        return fs.readFileSync(file, "utf8");
-    } catch (err) {
+/** Settings given inline or as a file named by `<key>File`. */
+type InlineOrFileKey = "clientCertificate" | "clientKey" | "caBundle" | "pfx";
+
+/**
+ * The inline value (decoded by `inline`) or the contents of the file named by `<key>File` (decoded
+ * by `file`). Never echoes the value in errors.
+ */
+function inlineOrFile<T>(
+    get: SettingSource,
+    key: InlineOrFileKey,
+    inline: (text: string) => T,
+    file: (contents: Buffer) => T,
+): T | undefined {
+    const fileKey = `${key}File` as const;
+    const text = get(key);
+    const fileName = get(fileKey);
+    if (text !== undefined && fileName !== undefined) {
         throw errors.invalidConnection(
-            `fk:${key}File`,
-            `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
-            file,
+            nameIn(get, key),
+            `set either ${nameIn(get, key)} or ${nameIn(get, fileKey)}, not both`,
         );
     }
+    if (text !== undefined) return inline(text);
+    if (fileName === undefined) return undefined;
+    try {
+        return file(fs.readFileSync(fileName));
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? "error";
+        throw errors.invalidConnection(nameIn(get, fileKey), `cannot be read: ${code}`, fileName);
+    }
+}
+
+/** A PEM setting, inline or from its file. */
+function pemSetting(get: SettingSource, key: "clientCertificate" | "clientKey" | "caBundle"): string | undefined {
+    return inlineOrFile(
+        get,
+        key,
+        (text) => text,
+        (contents) => contents.toString("utf8"),
+    );
 }
 
 function readEndpoint(get: SettingSource, endpointOfResource: string | undefined): string {
@@ -153,38 +198,29 @@ function readEndpoint(get: SettingSource, endpointOfResource: string | undefined
     if (bad?.insecure) throw errors.insecureEndpoint(endpoint);
     if (bad)
         throw errors.invalidConnection(
-            "fk:endpoint",
+            endpointOfResource === undefined ? nameIn(get, "endpoint") : "the resource's endpoint",
             bad.problem,
             /credentials/.test(bad.problem) ? undefined : endpoint,
         );
     return endpoint.replace(/\/+$/, "");
 }
 
+/** A PKCS#12 bundle: base64 inline, or the binary file. */
 function readPfx(get: SettingSource): Buffer | undefined {
-    const pfxText = get("pfx");
-    const pfxFile = get("pfxFile");
-    if (pfxText !== undefined && pfxFile !== undefined) {
-        throw errors.invalidConnection("fk:pfx", "set either fk:pfx or fk:pfxFile, not both");
-    }
-    if (pfxText !== undefined) return Buffer.from(pfxText, "base64");
-    if (pfxFile === undefined) return undefined;
-    try {
-        return fs.readFileSync(pfxFile);
-    } catch (err) {
-        throw errors.invalidConnection(
-            "fk:pfxFile",
-            `cannot be read: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
-            pfxFile,
-        );
-    }
+    return inlineOrFile(
+        get,
+        "pfx",
+        (text) => Buffer.from(text, "base64"),
+        (contents) => contents,
+    );
 }
 
 /** The client certificate and key (PEM), or a PKCS#12 bundle: one of the two, complete. */
 function readClientCertificate(
     get: SettingSource,
 ): Pick<ConnectionSettings, "clientCertificate" | "clientKey" | "pfx"> {
-    const clientCertificate = inlineOrFile(get, "clientCertificate");
-    const clientKey = inlineOrFile(get, "clientKey");
+    const clientCertificate = pemSetting(get, "clientCertificate");
+    const clientKey = pemSetting(get, "clientKey");
     const pfx = readPfx(get);
     if (Boolean(clientCertificate) !== Boolean(clientKey)) {
         throw errors.invalidConnection(
@@ -200,12 +236,12 @@ function readClientCertificate(
     }
     if (clientCertificate && !/-----BEGIN CERTIFICATE-----/.test(clientCertificate)) {
         throw errors.invalidConnection(
-            "fk:clientCertificate",
+            nameIn(get, "clientCertificate"),
             "is not a PEM certificate (-----BEGIN CERTIFICATE-----)",
         );
     }
     if (clientKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(clientKey)) {
-        throw errors.invalidConnection("fk:clientKey", "is not a PEM private key");
+        throw errors.invalidConnection(nameIn(get, "clientKey"), "is not a PEM private key");
     }
     return { clientCertificate, clientKey, pfx };
 }
@@ -213,7 +249,7 @@ function readClientCertificate(
 function readToken(get: SettingSource, hasCertificate: boolean): string | undefined {
     const token = get("token");
     if (token !== undefined && /\s/.test(token.trim())) {
-        throw errors.invalidConnection("fk:token", "contains white space; paste the token alone");
+        throw errors.invalidConnection(nameIn(get, "token"), "contains white space; paste the token alone");
     }
     if (!token && !hasCertificate) {
         throw errors.invalidConnection(
@@ -231,9 +267,12 @@ function readToken(get: SettingSource, hasCertificate: boolean): string | undefi
 export function readConnectionSettings(get: SettingSource, endpointOfResource?: string): ConnectionSettings {
     const endpoint = readEndpoint(get, endpointOfResource);
     const certificate = readClientCertificate(get);
-    const caBundle = inlineOrFile(get, "caBundle");
+    const caBundle = pemSetting(get, "caBundle");
     if (caBundle && !/-----BEGIN CERTIFICATE-----/.test(caBundle)) {
-        throw errors.invalidConnection("fk:caBundle", "is not PEM certificates (-----BEGIN CERTIFICATE-----)");
+        throw errors.invalidConnection(
+            nameIn(get, "caBundle"),
+            "is not PEM certificates (-----BEGIN CERTIFICATE-----)",
+        );
     }
     return {
         endpoint,
