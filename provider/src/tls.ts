@@ -34,6 +34,17 @@ export function tlsCode(err: unknown): string | undefined {
     return undefined;
 }
 
+/** Codes of a private key that could not be decrypted: the passphrase is wrong. */
+const BAD_DECRYPT = new Set(["ERR_OSSL_BAD_DECRYPT", "ERR_OSSL_EVP_BAD_DECRYPT"]);
+
+/** What a TLS failure means for the one who fixes it, when its code says more than its text. */
+export function tlsExplanation(code: string): string | undefined {
+    if (BAD_DECRYPT.has(code)) {
+        return "the client key could not be decrypted: its passphrase (fk:clientKeyPassphrase, or fk:pfxPassphrase for a PFX) is wrong";
+    }
+    return undefined;
+}
+
 /** A network error as one line: its code and message. */
 export function networkCause(err: unknown): string {
     const e = err as { code?: string; message?: string };

@@ -9,7 +9,7 @@ import { ConnectionSettings, secretsOf } from "./connection";
 import { errors, FkError } from "./errors";
 import { DebugLog, makeDebugLog, redact } from "./redaction";
 import { backoffDelay, sleep } from "./retry";
-import { checkCertificateDates, explainReset, networkCause, tlsCode } from "./tls";
+import { checkCertificateDates, explainReset, networkCause, tlsCode, tlsExplanation } from "./tls";
 
 /** Statuses that an idempotent request is retried on. */
 export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
@@ -99,7 +99,15 @@ export class HttpTransport {
             return { kind: "failed", cause: `HTTP ${res.status}`, retryAfter: res.headers["retry-after"] as string };
         } catch (err) {
             const cause = redact(networkCause(err), this.secrets);
-            if (tlsCode(err)) throw errors.tlsFailure(operation, this.settings.endpoint, cause);
+            const tls = tlsCode(err);
+            if (tls) {
+                const explained = tlsExplanation(tls);
+                throw errors.tlsFailure(
+                    operation,
+                    this.settings.endpoint,
+                    explained ? `${explained} (${cause})` : cause,
+                );
+            }
             this.log(`${operation}: ${method} ${url} failed: ${cause} (attempt ${n + 1})`);
             return { kind: "failed", cause };
         }
