@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { endpointProblem } from "./rules";
-import { isSubscription, known } from "./match";
+import { isSubscription, isText } from "./match";
 import { violation } from "./messages";
 
 /**
@@ -16,7 +16,7 @@ export const httpsEndpointPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const found: unknown = args.props.endpoint;
-        if (!known(found)) return;
+        if (!isText(found)) return;
         if (!endpointProblem(found)) return;
         reportViolation(
             violation({

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { isSubscription, KMD_OPUS_DEBITOR, known, UUID_PATTERN } from "./match";
+import { isSubscription, isText, KMD_OPUS_DEBITOR, UUID_PATTERN } from "./match";
 import { violation } from "./messages";
 
 /**
@@ -15,8 +15,7 @@ export const itSystemUuidPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const found: unknown = args.props.itSystemInstans;
-        if (known(found) && UUID_PATTERN.test(found)) return;
-        if (typeof found === "string" && !known(found)) return;
+        if (isText(found) && UUID_PATTERN.test(found)) return;
         reportViolation(
             violation({
                 resource: args.name,
@@ -60,7 +59,7 @@ export const knownDebtorSystemPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const found: unknown = args.props.itSystemInstans;
-        if (!known(found) || !UUID_PATTERN.test(found)) return;
+        if (!isText(found) || !UUID_PATTERN.test(found)) return;
         const { knownSystems } = args.getConfig<KnownDebtorSystemConfig>();
         if (knownSystems.map((s) => s.toLowerCase()).includes(found.toLowerCase())) return;
         reportViolation(

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isKommunekode, KOMMUNEKODE_RULE } from "./rules";
-import { isSubscription, known } from "./match";
+import { isSubscription } from "./match";
 import { violation } from "./messages";
 
 /**
@@ -18,7 +18,6 @@ export const kommunekodePolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const found: unknown = args.props.kommunekode;
-        if (typeof found === "string" && !known(found)) return; // not known until apply
         if (isKommunekode(found)) return;
         reportViolation(
             violation({

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { isSubscription, known } from "./match";
+import { isSubscription } from "./match";
 import { violation } from "./messages";
 import { REQUIRED_SKEMAVERSION } from "./rules";
 
@@ -34,7 +34,6 @@ export const skemaversionPolicy: ResourceValidationPolicy = {
         if (!isSubscription(args.type)) return;
         const { allowedVersions } = args.getConfig<SkemaversionConfig>();
         const found: unknown = args.props.skemaversion;
-        if (typeof found === "string" && !known(found)) return; // not known until apply
         if (typeof found !== "string" || !allowedVersions.includes(found)) {
             reportViolation(
                 violation({

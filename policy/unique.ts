@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { isSubscription, known } from "./match";
+import { isSubscription, isText } from "./match";
 
 /**
  * No two subscriptions in one stack for the same sortiment and subscribing system: the
@@ -19,9 +19,9 @@ export const uniqueSubscriptionPolicy: StackValidationPolicy = {
         const seen = new Map<string, string>();
         for (const r of args.resources) {
             if (!isSubscription(r.type)) continue;
-            const sortiment: unknown = known(r.props.sortimentUuid) ? r.props.sortimentUuid : r.props.sortiment;
+            const sortiment: unknown = isText(r.props.sortimentUuid) ? r.props.sortimentUuid : r.props.sortiment;
             const system: unknown = r.props.itSystemInstans;
-            if (!known(sortiment) || !known(system)) continue;
+            if (!isText(sortiment) || !isText(system)) continue;
             const key = `${sortiment.toLowerCase()}|${system.toLowerCase()}`;
             const first = seen.get(key);
             if (first === undefined) {

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { addDays, BORGERBLIKKET, danishToday } from "./rules";
-import { isSubscription, known } from "./match";
+import { isSubscription, isText } from "./match";
 import { violation } from "./messages";
 
 /** Today's date in Danish time (Europe/Copenhagen): the provider's own rule for "dags dato". */
@@ -36,7 +36,7 @@ export const validFromWindowPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const found: unknown = args.props.validFrom;
-        if (args.props.validFromDefaulted === true || !known(found)) return;
+        if (args.props.validFromDefaulted === true || !isText(found)) return;
         // The window judges what a new subscription would get: an existing one adopted as it is keeps
         // its own Gyldig fra, however long ago it was made.
         if (args.props.plan === "adopt") return;
@@ -71,10 +71,9 @@ export const validToEmptyPolicy: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isSubscription(args.type)) return;
         const sortiment: unknown = args.props.sortimentNavn ?? args.props.sortiment;
-        if (!known(sortiment) || sortiment.toLowerCase() !== BORGERBLIKKET.toLowerCase()) return;
+        if (!isText(sortiment) || sortiment.toLowerCase() !== BORGERBLIKKET.toLowerCase()) return;
         const found: unknown = args.props.validTo;
         if (found === undefined || found === null) return;
-        if (!known(found)) return;
         reportViolation(
             violation({
                 resource: args.name,

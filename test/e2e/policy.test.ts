@@ -80,21 +80,35 @@ describe("policy pack in the real engine", function () {
         await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:count"]);
     });
 
-    it("a 10,000-character input is shown cut to a readable length", async function () {
+    it("a 10,000-character input: the provider's check (no policy judges it) shows it cut to a readable length", async function () {
         await ws.setConfig("sub:sortiment", "B".repeat(10_000));
         const res = await ws.preview(["--policy-pack", pack]);
         await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:sortiment"]);
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /sortiment is "B{80}…" \(10000 characters\): must be at most 200 characters/);
+        assert.match(res.output, /✅ fk-klassifikation@/, "no policy fired: the message is the provider's");
         const longest = Math.max(...res.output.split("\n").map((l) => l.length));
         assert.ok(longest < 600, `the longest line has ${longest} characters`);
+    });
+
+    it("a value unknown at preview: the policy SDK reports the policy as not run (advisory); no guard of ours is reached", async function () {
+        await ws.setConfig("sub:lateSkemaversion", "1.2");
+        await ws.setConfig("sub:lateItSystemInstans", "00000000-0000-4000-8000-000000000001");
+        const res = await ws.preview(["--policy-pack", pack]);
+        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:lateSkemaversion"]);
+        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:lateItSystemInstans"]);
+        assert.equal(res.code, 0, res.output);
+        assert.match(res.output, /can't run policy 'fk-skemaversion' from policy pack .* during preview/);
+        assert.doesNotMatch(res.output, /skemaversion is "1\.2"/);
     });
 
     it("blocks a plain-HTTP endpoint to another host", async function () {
         await ws.setConfig("fk:endpoint", "http://klassifikation.example.dk");
         const res = await ws.preview(["--policy-pack", pack]);
         assert.notEqual(res.code, 0, res.output);
-        assert.match(res.output, /endpoint is "http:\/\/klassifikation\.example\.dk"|plain HTTP/);
+        // The policy's own verdict, not only the provider's check (which refuses it too).
+        assert.match(res.output, /\[mandatory\]\s+fk-https-endpoint/);
+        assert.match(res.output, /endpoint is "http:\/\/klassifikation\.example\.dk", expected an https:\/\/ URL/);
         await ws.setConfig("fk:endpoint", s.url);
     });
 });
@@ -167,7 +181,7 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
         await ws.setConfig("kommune:kode", "0102");
         const res = await ws.preview(["--policy-pack", installed]);
         assert.notEqual(res.code, 0, res.output);
-        assert.match(res.output, /fk-kommunekode/);
+        assert.match(res.output, /\[mandatory\]\s+fk-kommunekode/);
         await ws.setConfig("kommune:kode", "0101");
     });
 });
