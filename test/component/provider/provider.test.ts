@@ -249,6 +249,13 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
     });
 
     describe("read, update, delete", function () {
+        const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
+        const OPERATION_OF: Record<string, string | undefined> = {
+            endDate: "retAbonnement",
+            passivate: "passiverAbonnement",
+            delete: "sletAbonnement",
+            retain: undefined,
+        };
         let p: SortimentSubscriptionProvider;
         let outs: SubscriptionOutputs;
         let id: string;
@@ -298,18 +305,38 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
             ["retain", "Opstaaet", null],
         ] as const) {
             it(`delete with onDestroy=${behaviour}`, async function () {
+                const operation = OPERATION_OF[behaviour];
+                s.server.resetStats();
                 await p.delete(id, { ...outs, onDestroy: behaviour });
                 const all = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
                 const a = all.find((x) => x.uuid === id);
+                assert.ok(a, `subscription ${id} is still on record (history kept)`);
                 assert.equal(a.livscyklus, expectLivscyklus);
                 assert.equal(a.virkning.to, expectTo);
+                // Exactly the behaviour's one write, and nothing else written.
+                const wrote = Object.keys(s.server.stats()).filter((op) => WRITES.includes(op));
+                assert.deepEqual(wrote, operation ? [operation] : []);
+                if (operation) assert.equal(s.server.stats()[operation].total, 1);
+                s.server.resetStats();
                 await p.delete(id, { ...outs, onDestroy: behaviour }); // a second time: already done is success
+                const again = Object.keys(s.server.stats()).filter((op) => WRITES.includes(op));
+                assert.deepEqual(
+                    again,
+                    behaviour === "delete" ? ["sletAbonnement"] : [],
+                    "already done: no new change",
+                );
             });
         }
 
-        it("delete of a subscription already gone succeeds", async function () {
+        it("delete of a subscription already gone succeeds, and writes nothing", async function () {
             await s.admin("DELETE", `/admin/abonnementer/${id}`);
+            s.server.resetStats();
             await p.delete(id, outs);
+            assert.equal(s.server.stats().laesAbonnement?.byStatus["404"], 1, "it looked and found it gone");
+            assert.deepEqual(
+                Object.keys(s.server.stats()).filter((op) => WRITES.includes(op)),
+                [],
+            );
         });
     });
 
