@@ -2,6 +2,7 @@
 // touched. Every problem is reported with its file, line and field.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CsvError, parse as parseCsvText } from "csv-parse/sync";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
 import { z } from "zod";
 import {
@@ -11,8 +12,6 @@ import {
     KMD_OPUS_DEBITOR,
     KOMMUNEKODE_RULE,
 } from "@fk-iac/klassifikation/rules";
-
-/** KMD Opus Debitor, the default debtor system. */
 
 /**
  * Where a municipality's credentials come from; the inventory holds references, never secrets.
@@ -84,47 +83,38 @@ function parseRef(ref: string, baseDir: string): CredentialRef {
     return { kind: "cert", certFile: path.resolve(baseDir, certFile), keyFile: path.resolve(baseDir, keyFile) };
 }
 
-/** Splits CSV text into records (RFC 4180: quoted fields, doubled quotes), with their line numbers. */
-export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
-    const records: Array<{ line: number; fields: string[] }> = [];
-    let fields: string[] = [];
-    let field = "";
-    let quoted = false;
-    let line = 1;
-    let recordLine = 1;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quoted) {
-            if (c === '"' && text[i + 1] === '"') {
-                field += '"';
-                i++;
-            } else if (c === '"') quoted = false;
-            else {
-                if (c === "\n") line++;
-                field += c;
-            }
-        } else if (c === '"' && field === "") quoted = true;
-        else if (c === ",") {
-            fields.push(field);
-            field = "";
-        } else if (c === "\n" || c === "\r") {
-            if (c === "\r" && text[i + 1] === "\n") i++;
-            fields.push(field);
-            if (fields.some((f) => f.trim() !== "")) records.push({ line: recordLine, fields });
-            fields = [];
-            field = "";
-            line++;
-            recordLine = line;
-        } else field += c;
+/** Newlines inside a record's quoted fields: how many lines it spans beyond its first. */
+const innerLines = (fields: string[]) => fields.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+
+/**
+ * Splits CSV text into records (RFC 4180: quoted fields, doubled quotes, CRLF or LF), each with the
+ * line it starts on; malformed quoting is refused naming the line.
+ */
+export function parseCsv(file: string, text: string): Array<{ line: number; fields: string[] }> {
+    let parsed: Array<{ record: string[]; info: { lines: number } }>;
+    try {
+        // Line ends as LF first: the parser counts a CRLF inside quotes as two lines.
+        const records: unknown = parseCsvText(text.replace(/\r\n?/g, "\n"), {
+            info: true,
+            relax_column_count: true,
+            skip_empty_lines: true,
+        });
+        parsed = records as typeof parsed;
+    } catch (err) {
+        if (err instanceof CsvError) {
+            const line = (err as CsvError & { lines?: number }).lines;
+            throw new InventoryError([`${file}${line ? `:${line}` : ""}: ${err.message}`]);
+        }
+        throw err;
     }
-    fields.push(field);
-    if (fields.some((f) => f.trim() !== "")) records.push({ line: recordLine, fields });
-    return records;
+    return parsed
+        .map(({ record, info }) => ({ line: info.lines - innerLines(record), fields: record }))
+        .filter((r) => r.fields.some((f) => f.trim() !== ""));
 }
 
 function rawRows(file: string, text: string): Array<{ line: number; raw: Record<string, unknown> }> {
     if (/\.csv$/i.test(file)) {
-        const records = parseCsv(text).filter((r) => !r.fields[0]?.trim().startsWith("#"));
+        const records = parseCsv(file, text).filter((r) => !r.fields[0]?.trim().startsWith("#"));
         if (records.length === 0)
             throw new InventoryError([`${file}: empty; expected a header line ${FIELDS.join(",")}`]);
         const header = records[0].fields.map((h) => h.trim());

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
+import * as YAML from "yaml";
 import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
@@ -17,9 +17,9 @@ const OTHER_SORTIMENT = "6c8d1e4f-9a2b-4d3c-8e7f-1a2b3c4d5e6f";
 /** Structured config goes into the stack file, as a team keeps it in git. */
 function setSubscriptions(ws: PulumiWorkspace, list: unknown[]): void {
     const file = path.join(ws.programDir, `Pulumi.${ws.stack}.yaml`);
-    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     doc.config = { ...(doc.config ?? {}), "several-subscriptions:subscriptions": list };
-    fs.writeFileSync(file, yaml.dump(doc));
+    fs.writeFileSync(file, YAML.stringify(doc));
 }
 
 describe("examples (real engine)", function () {

@@ -3,10 +3,10 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
+import * as YAML from "yaml";
 import { repoRoot } from "./pulumi";
 
-const doc = yaml.load(fs.readFileSync(path.join(repoRoot, "contract", "openapi.yaml"), "utf8")) as any;
+const doc = YAML.parse(fs.readFileSync(path.join(repoRoot, "contract", "openapi.yaml"), "utf8")) as any;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ $id: "openapi.json", components: doc.components });

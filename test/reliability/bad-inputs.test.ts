@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
+import * as YAML from "yaml";
 import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { HttpClassificationApi } from "../../provider/src/client";
 import { FkError } from "../../provider/src/errors";
@@ -146,9 +146,9 @@ describe(`reliability: ${BAD_INPUTS.length} bad inputs are rejected before any w
         for (const [name, over, field] of sample) {
             it(`pulumi up refuses ${name}, naming ${field}, and writes nothing`, async function () {
                 const file = path.join(ws.programDir, `Pulumi.${ws.stack}.yaml`);
-                const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+                const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
                 doc.config["bad-inputs:cases"] = [{ name: "bad", inputs: inputsOf(over) }];
-                fs.writeFileSync(file, yaml.dump(doc));
+                fs.writeFileSync(file, YAML.stringify(doc));
                 s.server.resetStats();
                 const res = await ws.up();
                 assert.notEqual(res.code, 0, res.output);
