@@ -10,6 +10,7 @@ import {
     exitCodeOf,
     readConnectionSettings,
     surveyMunicipality,
+    SettingSource,
     SurveyResult,
     SurveyState,
     SURVEY_STATES,
@@ -38,6 +39,14 @@ export interface SurveyReport {
     municipalities: SurveyRow[];
 }
 
+/** A row's settings: its own credentials, then the fleet's shared --setting values; errors name which. */
+function rowSource(env: Record<string, string>, shared: Partial<Record<ConnectionSettingKey, string>>): SettingSource {
+    const own = environmentSource(env);
+    const get: SettingSource = (key) => own(key) ?? (shared[key] || undefined);
+    get.nameOf = (key) => (own(key) === undefined && shared[key] ? `--setting ${key}` : envName(key));
+    return get;
+}
+
 /** Surveys one row with its own credentials; a row whose credentials cannot be read is unreachable. */
 async function surveyRow(row: InventoryRow, shared: Partial<Record<ConnectionSettingKey, string>>): Promise<SurveyRow> {
     const at = { navn: row.navn, line: row.line };
@@ -49,8 +58,7 @@ async function surveyRow(row: InventoryRow, shared: Partial<Record<ConnectionSet
         return { ...at, state: "unreachable", kommunekode: row.kommunekode, mismatches: [], detail };
     }
     try {
-        const sharedEnv = Object.fromEntries(Object.entries(shared).map(([k, v]) => [envName(k), v]));
-        const settings = readConnectionSettings(environmentSource({ ...sharedEnv, ...env }), row.endpoint);
+        const settings = readConnectionSettings(rowSource(env, shared), row.endpoint);
         const result = await surveyMunicipality(new HttpClassificationApi(settings), {
             kommunekode: row.kommunekode,
             itSystemInstans: row.debtorSystem,

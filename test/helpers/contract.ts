@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { repoRoot } from "./pulumi";
 
-const doc = YAML.parse(fs.readFileSync(path.join(repoRoot, "contract", "openapi.yaml"), "utf8")) as any;
+const doc = YAML.parse(fs.readFileSync(path.join(repoRoot, "contract", "openapi.yaml"), "utf8"));
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ $id: "openapi.json", components: doc.components });

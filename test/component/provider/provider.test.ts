@@ -534,4 +534,29 @@ describe("connection settings", function () {
             delete process.env.FK_KLASSIFIKATION_TOKEN;
         }
     });
+
+    it("an error names the setting where its value came from: the stack config or the environment", function () {
+        const config = (values: Record<string, string>) => ({ get: (k: string) => values[k] });
+        const base = { "fk:endpoint": "https://config.example", "fk:token": "abcd" };
+        process.env.FK_KLASSIFIKATION_CA_BUNDLE = "not a certificate";
+        process.env.FK_KLASSIFIKATION_DEADLINE_MS = "1";
+        try {
+            assert.throws(
+                () => readConnectionSettings(settingSource(config({ ...base, "fk:deadlineMs": "2000" }))),
+                /connection setting FK_KLASSIFIKATION_CA_BUNDLE is not PEM certificates/,
+            );
+            delete process.env.FK_KLASSIFIKATION_CA_BUNDLE;
+            assert.throws(
+                () => readConnectionSettings(settingSource(config(base))),
+                /connection setting FK_KLASSIFIKATION_DEADLINE_MS is "1": must be a whole number/,
+            );
+            assert.throws(
+                () => readConnectionSettings(settingSource(config({ ...base, "fk:caBundle": "not PEM either" }))),
+                /connection setting fk:caBundle is not PEM certificates/,
+            );
+        } finally {
+            delete process.env.FK_KLASSIFIKATION_CA_BUNDLE;
+            delete process.env.FK_KLASSIFIKATION_DEADLINE_MS;
+        }
+    });
 });
