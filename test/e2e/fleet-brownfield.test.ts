@@ -148,7 +148,10 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
         const shared = await fleet(["survey", "--only", "0101", "--setting", "deadlineMs=1"]);
         assert.equal(shared.code, 1, shared.output);
         // Too short a deadline to be allowed: the survey says so, so the shared setting reached the row.
-        assert.match(report().municipalities[0].detail, /connection setting --setting deadlineMs is "1": must be a whole number from 100/);
+        assert.match(
+            report().municipalities[0].detail,
+            /connection setting --setting deadlineMs is "1": must be a whole number from 100/,
+        );
     });
 
     it("fleet status of municipalities without a stack looks their subscriptions up and names the state", async function () {
