@@ -23,7 +23,8 @@ export type FkErrorCode =
     | "FK_MALFORMED_RESPONSE"
     | "FK_UNKNOWN_SORTIMENT"
     | "FK_UNSUPPORTED_SKEMAVERSION"
-    | "FK_UNKNOWN_IT_SYSTEM";
+    | "FK_UNKNOWN_IT_SYSTEM"
+    | "FK_NEWER_STATE";
 
 export class FkError extends Error {
     readonly code: FkErrorCode;
@@ -110,6 +111,14 @@ export const errors = {
                 "or the inventory column repair); to keep it, declare it with exactly these values (the next pulumi up adopts it); " +
                 "or end it in the classification system first",
             409,
+        ),
+
+    newerState: (uuid: string, found: number, known: number) =>
+        new FkError(
+            "FK_NEWER_STATE",
+            `subscription ${uuid} is recorded in state shape ${found}, written by a newer version of ` +
+                `@fk-iac/klassifikation; this version reads shapes up to ${known}. Nothing was sent. ` +
+                "Install the version the stack was last updated with (`git pull`, then `npm ci`), and run again",
         ),
 
     concurrentChange: (uuid: string) =>

@@ -15,6 +15,7 @@ import { endSubscription, setValidTo } from "./ending";
 import { errors, FkError } from "./errors";
 import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
 import { historyOf, outputsOf, SubscriptionOutputs } from "./outputs";
+import { migrateOutputs } from "./migrations";
 import { mustActFor, prepareCreate } from "./preflight";
 import { forEngine, reported } from "./reporting";
 import type { Abonnement } from "./wire";
@@ -123,8 +124,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return planCreate(api, inputs);
     }
 
-    diff(_id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
-        return Promise.resolve(diffSubscription(olds, news));
+    diff(_id: string, stored: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
+        return Promise.resolve(diffSubscription(migrateOutputs({ ...stored }), news));
     }
 
     async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
@@ -141,7 +142,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return { id: abonnement.uuid, outs };
     }
 
-    async read(id: string, props: SubscriptionOutputs): Promise<dynamic.ReadResult> {
+    async read(id: string, stored: SubscriptionOutputs): Promise<dynamic.ReadResult> {
+        const props = migrateOutputs({ ...stored });
         const api = this.client(props.endpoint);
         // With another municipality's credentials the subscription would look deleted (404): refuse
         // rather than let refresh drop it from state.
@@ -158,7 +160,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return { id, props: outputsOf(inputs, a, sortiment, systemName, historyOf(props)) };
     }
 
-    async update(id: string, olds: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
+    async update(id: string, stored: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
+        const olds = migrateOutputs({ ...stored });
         const endpoint = news.endpoint ?? olds.endpoint;
         const api = this.client(endpoint);
         await mustActFor(api, olds.kommunekode, "Ret abonnement", endpoint);
@@ -188,7 +191,8 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return { outs: outputsOf(inputs, current, sortiment, olds.itSystemInstansNavn, historyOf(olds)) };
     }
 
-    async delete(id: string, props: SubscriptionOutputs): Promise<void> {
+    async delete(id: string, stored: SubscriptionOutputs): Promise<void> {
+        const props = migrateOutputs({ ...stored });
         const behaviour: DestroyBehaviour = props.onDestroy ?? "endDate";
         if (behaviour === "retain") return;
         const api = this.client(props.endpoint);

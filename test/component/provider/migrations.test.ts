@@ -1,0 +1,86 @@
+// State shapes: outputs written by an older version are migrated one step at a time, state from a
+// newer version is refused before anything is sent, and the shape of the outputs this version writes
+// is pinned per STATE_VERSION, so a shape change without a new version and its migration fails here.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FkError, gb10Subscription } from "../../../provider/src/index";
+import { HttpClassificationApi } from "../../../provider/src/client";
+import { MIGRATIONS, migrateOutputs, stateVersionOf } from "../../../provider/src/migrations";
+import { STATE_VERSION } from "../../../provider/src/outputs";
+import { SortimentSubscriptionProvider } from "../../../provider/src/provider";
+import { startTestStandin, TestStandin } from "../../helpers/standin";
+
+const shapesFile = path.resolve(__dirname, "..", "..", "fixtures", "upgrade", "state-shapes.json");
+/** The output keys of each state shape, as recorded when the shape was released. */
+const SHAPES = JSON.parse(fs.readFileSync(shapesFile, "utf8")) as Record<string, string[]>;
+
+describe("state shapes and their migrations", function () {
+    let s: TestStandin;
+    before(async () => (s = await startTestStandin({ kommuner: 1 })));
+    after(async () => s?.close());
+
+    it("has one migration step for every shape before STATE_VERSION, and one recorded shape per version", function () {
+        const steps = Object.keys(MIGRATIONS).map(Number).sort();
+        assert.deepEqual(
+            steps,
+            Array.from({ length: STATE_VERSION - 1 }, (_, i) => i + 1),
+        );
+        assert.deepEqual(
+            Object.keys(SHAPES).map(Number).sort(),
+            Array.from({ length: STATE_VERSION }, (_, i) => i + 1),
+        );
+    });
+
+    it("writes exactly the recorded shape of STATE_VERSION (a new output needs a new version)", async function () {
+        const api = new HttpClassificationApi({
+            endpoint: s.url,
+            token: s.kommuner[0].token,
+            timeoutMs: 5000,
+            deadlineMs: 10000,
+            maxRetries: 0,
+            retryBaseDelayMs: 0,
+            retryMaxDelayMs: 0,
+        });
+        const p = new SortimentSubscriptionProvider(api);
+        const checked = await p.check(
+            {},
+            {
+                ...gb10Subscription,
+                kommunekode: "0101",
+                managedBy: "p/s/n",
+                validTo: "2099-01-01",
+                repairExisting: false,
+            },
+        );
+        assert.deepEqual(checked.failures ?? [], []);
+        const { outs } = await p.create(checked.inputs as never);
+        const keys = Object.keys(outs as object).sort();
+        // Every key this version can write, beyond those of one create, is optional: recorded too.
+        const recorded = SHAPES[String(STATE_VERSION)];
+        const missing = keys.filter((k) => !recorded.includes(k));
+        assert.deepEqual(missing, [], `outputs not in shape ${STATE_VERSION}: raise STATE_VERSION and add a migration`);
+        assert.equal((outs as { stateVersion: number }).stateVersion, STATE_VERSION);
+    });
+
+    it("reads outputs without a stateVersion as shape 1, and today's as they are", function () {
+        assert.equal(stateVersionOf({}), 1);
+        assert.equal(stateVersionOf({ stateVersion: STATE_VERSION }), STATE_VERSION);
+        const today = { stateVersion: STATE_VERSION, abonnementUuid: "x", livscyklus: "Opstaaet" };
+        assert.deepEqual(migrateOutputs(today), today);
+    });
+
+    it("refuses state written by a newer version before anything is sent (FK_NEWER_STATE)", async function () {
+        const newer = { stateVersion: STATE_VERSION + 1, abonnementUuid: "0f0f0f0f-0000-4000-8000-000000000001" };
+        assert.throws(
+            () => migrateOutputs(newer),
+            (e: FkError) =>
+                e.code === "FK_NEWER_STATE" &&
+                e.message.includes(`shape ${STATE_VERSION + 1}`) &&
+                e.message.includes(newer.abonnementUuid),
+        );
+        // Through the provider: delete of such a subscription writes nothing.
+        const p = new SortimentSubscriptionProvider();
+        await assert.rejects(p.delete(newer.abonnementUuid, newer as never), /FK_NEWER_STATE|newer version/);
+    });
+});
