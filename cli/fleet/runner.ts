@@ -16,8 +16,6 @@ import { errorSummary } from "./summary";
 import type { FleetOptions, StackResult } from "./types";
 
 export * from "./types";
-export { errorSummary } from "./summary";
-export { stackName } from "./stacks";
 
 /** What one run shares among its rows. */
 interface Run {

@@ -30,9 +30,13 @@ export async function mustActFor(
 
 /** The sortiment a reference (uuid or brugervendtnoegle) names; refused with the known names otherwise. */
 export async function resolveSortiment(api: ClassificationApi, ref: string): Promise<Sortiment> {
-    const found = UUID_PATTERN.test(ref) ? await api.getSortiment(ref) : await api.searchSortimenter(ref);
-    const one = Array.isArray(found) ? (found.length === 1 ? found[0] : undefined) : found;
-    if (one) return one;
+    if (UUID_PATTERN.test(ref)) {
+        const byUuid = await api.getSortiment(ref);
+        if (byUuid) return byUuid;
+    } else {
+        const byName = await api.searchSortimenter(ref);
+        if (byName.length === 1) return byName[0];
+    }
     const known = (await api.searchSortimenter()).map((x) => x.brugervendtnoegle);
     throw errors.unknownSortiment(ref, known);
 }
