@@ -34,6 +34,9 @@ export interface WorkspaceOptions {
     passphraseFile?: string;
 }
 
+/** The secrets passphrase of every test stack (a test value: PULUMI_CONFIG_PASSPHRASE). */
+export const TEST_PASSPHRASE = "e2e-test-passphrase";
+
 let counter = 0;
 
 export class PulumiWorkspace {
@@ -81,7 +84,7 @@ export class PulumiWorkspace {
             ...backend?.env,
             ...(passphraseFile
                 ? { PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile }
-                : { PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase" }),
+                : { PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE }),
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",

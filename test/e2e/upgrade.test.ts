@@ -1,0 +1,117 @@
+// Upgrades never break a municipality's stack: for every released version, the state it recorded
+// (test/fixtures/upgrade/<version>/) is imported into a new stack and run with today's code on the
+// real engine: preview and refresh find nothing to change, up changes nothing and writes nothing,
+// destroy ends the subscription as its onDestroy says. Refresh and destroy run the shim recorded in
+// the state (the engine loads `__provider` from state for read and delete), and the recorded shim text
+// is also loaded on its own, as the dynamic-provider plugin loads it, and used to read.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
+import { STATE_VERSION } from "../../provider/src/outputs";
+import { PROVIDER_VERSION } from "../../provider/src/version";
+import { PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "../helpers/pulumi";
+import { startTestStandin, TestStandin } from "../helpers/standin";
+import { today } from "../helpers/days";
+import { abonnementer, loadFixture, recordedVersions, sha256, StateResource, subscriptionOf } from "../helpers/upgrade";
+import { rootProgram } from "../helpers/workspaces";
+
+// An untyped CommonJS module: loads code from a string, as the dynamic-provider plugin does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireFromString = require("require-from-string") as (code: string) => {
+    handler(): Record<string, (...args: any[]) => Promise<any>>;
+};
+
+const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
+const policy = ["--policy-pack", path.join(repoRoot, "policy")];
+
+for (const version of recordedVersions()) {
+    describe(`upgrade from ${version}: its recorded state, run with today's code (${PROVIDER_VERSION})`, function () {
+        const fixture = loadFixture(version);
+        const { meta } = fixture;
+        let s: TestStandin;
+        let ws: PulumiWorkspace;
+        let program: string;
+        const writes = () => WRITES.reduce((n, op) => n + (s.server.stats()[op]?.total ?? 0), 0);
+        const subscription = (): StateResource => subscriptionOf(ws.resources());
+
+        before(async function () {
+            assert.equal(meta.passphrase, TEST_PASSPHRASE, "the fixture's secrets open with the test passphrase");
+            // The classification system as it was when the state was recorded: the same subscriptions,
+            // read back byte for byte, delivered at once as then.
+            s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 0, seed: fixture.seed });
+            assert.equal(s.kommuner[0].kommunekode, meta.config["kommune:kode"]);
+            program = rootProgram();
+            ws = await PulumiWorkspace.create({ programDir: program, stack: meta.stack });
+            for (const [k, v] of Object.entries(meta.config)) await ws.setConfig(k, v);
+            await ws.setConfig("fk:endpoint", s.url);
+            await ws.setConfig("fk:token", s.kommuner[0].token, true);
+        });
+        after(async function () {
+            ws?.dispose();
+            if (program) fs.rmSync(program, { recursive: true, force: true });
+            await s?.close();
+        });
+
+        it("imports into a new stack (pulumi stack import), the recorded shim and state shape intact", async function () {
+            // The one change to the recorded state: the stand-in's address (the classification API's
+            // endpoint is an input; a new one would be an update, not an upgrade).
+            const file = path.join(ws.root, "recorded-stack.json");
+            fs.writeFileSync(file, fixture.stackExport.split(meta.endpoint).join(s.url));
+            await ws.mustRun(["stack", "import", "--stack", ws.stack, "--file", file]);
+            const sub = subscription();
+            assert.equal(sha256(String(sub.inputs!.__provider)), meta.shimSha256);
+            assert.equal(sub.outputs!.stateVersion, meta.stateVersion);
+            assert.equal(sub.id, fixture.seed.abonnementer![0].uuid);
+        });
+
+        it("the recorded shim text loads on its own and reads the subscription with today's runtime", async function () {
+            const sub = subscription();
+            const provider = requireFromString(String(sub.inputs!.__provider)).handler();
+            const config: Record<string, string> = { "fk:endpoint": s.url, "fk:token": s.kommuner[0].token };
+            await provider.configure({ config: { get: (k: string) => config[k] } });
+            const read = await provider.read(sub.id, sub.outputs);
+            assert.equal(read.id, sub.id);
+            assert.equal(read.props.itSystemInstans, KMD_OPUS_DEBITOR_UUID);
+            assert.equal(read.props.stateVersion, STATE_VERSION);
+            assert.equal(writes(), 0);
+        });
+
+        it("preview --expect-no-changes: today's code plans nothing for it, policy pack included", async function () {
+            const preview = await ws.preview(["--expect-no-changes", "--diff", ...policy]);
+            assert.equal(preview.code, 0, preview.output);
+            assert.doesNotMatch(preview.output, /replace/i);
+        });
+
+        it("refresh --expect-no-changes: the recorded shim reads it and finds it as recorded", async function () {
+            const refresh = await ws.refresh(["--expect-no-changes"]);
+            assert.equal(refresh.code, 0, refresh.output);
+            const sub = subscription();
+            assert.equal(sha256(String(sub.inputs!.__provider)), meta.shimSha256, "refresh ran the recorded shim");
+            // The read is written in today's shape.
+            assert.equal(sub.outputs!.stateVersion, STATE_VERSION);
+            assert.equal(writes(), 0);
+        });
+
+        it("up changes nothing and writes nothing", async function () {
+            const up = await ws.up(["--expect-no-changes", ...policy]);
+            assert.equal(up.code, 0, up.output);
+            assert.equal(writes(), 0);
+            const out = await ws.outputs();
+            assert.equal(out.abonnementUuid, fixture.seed.abonnementer![0].uuid);
+        });
+
+        it(`destroy ends the subscription as onDestroy says (${meta.onDestroy})`, async function () {
+            assert.equal(meta.onDestroy, "endDate", "this test knows what endDate does");
+            const destroy = await ws.destroy();
+            assert.equal(destroy.code, 0, destroy.output);
+            const [a] = await abonnementer(s);
+            assert.equal(a.uuid, fixture.seed.abonnementer![0].uuid);
+            assert.equal(a.virkning.to, today(), "Gyldig til today");
+            assert.equal(a.virkning.from, meta.recorded, "Gyldig fra kept");
+            assert.equal(s.server.stats().retAbonnement?.total, 1, "one Ret, no Slet");
+            assert.equal(s.server.stats().sletAbonnement, undefined);
+            assert.deepEqual(ws.resources(), []);
+        });
+    });
+}
