@@ -10,10 +10,13 @@ export type StoredOutputs = Record<string, unknown>;
 
 /**
  * One step per shape change: `MIGRATIONS[n]` takes outputs of shape n to shape n + 1, and has a unit
- * test of its own (test/component/provider/migrations.test.ts). Shape 1 is the first, so there is
- * none yet; a new STATE_VERSION without its step fails that test.
+ * test of its own (test/component/provider/migrations.test.ts); a new STATE_VERSION without its step
+ * fails that test. A step only adds, renames or reshapes keys from what is stored: it sends nothing.
  */
-export const MIGRATIONS: Readonly<Record<number, (outputs: StoredOutputs) => StoredOutputs>> = {};
+export const MIGRATIONS: Readonly<Record<number, (outputs: StoredOutputs) => StoredOutputs>> = {
+    /** 0.2.0 records the version that wrote the outputs; shape 1 was written by 0.1.0 only. */
+    1: (outputs) => ({ ...outputs, providerVersion: "0.1.0" }),
+};
 
 /** The shape version outputs were written in; outputs from before the field existed are shape 1. */
 export function stateVersionOf(outputs: StoredOutputs): number {
@@ -41,3 +44,24 @@ export function migrateOutputs(outputs: StoredOutputs): SubscriptionOutputs {
     }
     return out as unknown as SubscriptionOutputs;
 }
+
+/**
+ * A release whose upgrade replaces existing subscriptions on the next `pulumi up`: declared here, and
+ * said in its CHANGELOG section, or the upgrade guard (test/component/provider/upgrade-guard.test.ts)
+ * fails. The dynamic provider replaces a resource whenever the serialized shim in its state differs
+ * from today's, so a shim change is always one.
+ *
+ * @example
+ * { version: "1.0.0", shimSha256: "9f2c…", why: "the shim loads the runtime by another name" }
+ */
+export interface ReplacingRelease {
+    /** The version whose upgrade replaces. */
+    version: string;
+    /** sha256 of the serialized shim that version writes. */
+    shimSha256: string;
+    /** Why, and what a municipality must do before `pulumi up`. */
+    why: string;
+}
+
+/** None so far: every release upgrades in place. */
+export const REPLACING_RELEASES: readonly ReplacingRelease[] = [];

@@ -1,14 +1,21 @@
 // What the provider stores in state for one subscription: the checked inputs plus what the
 // classification system says, built in one place for create, read and update alike.
 import type { CheckedInputs } from "./inputs";
+import { PROVIDER_VERSION } from "./version";
 import type { Abonnement } from "./wire";
 
-/** Shape version of the outputs this code writes. Version 1 is the first. */
-export const STATE_VERSION = 1;
+/**
+ * Shape version of the outputs this code writes: 1 (0.1.0), 2 (0.2.0: `providerVersion`). Each new
+ * shape has its step in MIGRATIONS (migrations.ts) and its key list in
+ * test/fixtures/upgrade/state-shapes.json.
+ */
+export const STATE_VERSION = 2;
 
 /** Outputs stored in state: the checked inputs plus what the classification system says. */
 export interface SubscriptionOutputs extends CheckedInputs {
     stateVersion: number;
+    /** The version of this provider that last wrote these outputs (create, read or update), e.g. "0.2.0". */
+    providerVersion: string;
     /** The subscription's uuid (also the resource id). */
     abonnementUuid: string;
     sortimentUuid: string;
@@ -76,6 +83,7 @@ export function outputsOf(
         skemaversion: a.skemaversion,
         validFrom: a.virkning.from,
         stateVersion: STATE_VERSION,
+        providerVersion: PROVIDER_VERSION,
         abonnementUuid: a.uuid,
         sortimentUuid: sortiment.uuid,
         sortimentNavn: sortiment.brugervendtnoegle,

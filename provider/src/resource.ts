@@ -139,6 +139,8 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly endedAbonnementer: pulumi.Output<string[] | undefined>;
     /** When the create repaired them (only with endedAbonnementer). */
     declare public readonly repairedAt: pulumi.Output<string | undefined>;
+    /** The version of this provider that last wrote the resource's state (create, refresh or update). */
+    declare public readonly providerVersion: pulumi.Output<string>;
 
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -172,6 +174,7 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
                 oprettetAf: undefined,
                 endedAbonnementer: undefined,
                 repairedAt: undefined,
+                providerVersion: undefined,
             },
             opts,
             RESOURCE_MODULE,

@@ -185,3 +185,74 @@ export async function abonnementer(s: TestStandin): Promise<any[]> {
         .slice()
         .sort((a, b) => String(a.registrering.oprettet).localeCompare(String(b.registrering.oprettet)));
 }
+
+/** What the upgrade guard judges: today's code, the recorded versions, the CHANGELOG, the declarations. */
+export interface UpgradeFacts {
+    /** Today's provider version (provider/package.json). */
+    providerVersion: string;
+    /** Today's STATE_VERSION. */
+    stateVersion: number;
+    /** sha256 of today's serialized shim. */
+    shimSha256: string;
+    /** The recorded versions' meta, oldest first. */
+    fixtures: FixtureMeta[];
+    /** CHANGELOG.md as text. */
+    changelog: string;
+    /** REPLACING_RELEASES. */
+    replacing: ReadonlyArray<{ version: string; shimSha256: string; why: string }>;
+}
+
+/**
+ * The body of a version's CHANGELOG section ("## 0.2.0"), or of "## Unreleased" when the version has
+ * none yet; "" when neither is there.
+ */
+export function changelogSection(changelog: string, version: string): string {
+    const sections = new Map<string, string>();
+    const parts = changelog.split(/^## +(.+?)\s*$/m);
+    for (let i = 1; i < parts.length; i += 2) sections.set(parts[i], parts[i + 1]);
+    return sections.get(version) ?? sections.get("Unreleased") ?? "";
+}
+
+/**
+ * What stands between today's code and a safe upgrade of every recorded version, as sentences that
+ * say what to do; none when it is safe. A new serialized shim replaces every subscription: it must be
+ * declared in REPLACING_RELEASES and its CHANGELOG section must say so, naming the new shim. A new
+ * output shape must be released with a fixture of its own and named in the CHANGELOG.
+ */
+export function upgradeProblems(f: UpgradeFacts): string[] {
+    const problems: string[] = [];
+    const latest = f.fixtures.at(-1);
+    if (!latest) return ["no recorded version: run npm run record-fixture"];
+    if (compareVersions(f.providerVersion, latest.version) < 0)
+        problems.push(`provider version ${f.providerVersion} is older than the recorded ${latest.version}`);
+    const shim = f.shimSha256.slice(0, 12);
+    if (f.shimSha256 !== latest.shimSha256) {
+        const declared = f.replacing.find((r) => r.shimSha256 === f.shimSha256);
+        if (!declared) {
+            problems.push(
+                `the serialized shim changed since ${latest.version} (${latest.shimSha256.slice(0, 12)} -> ${shim}): ` +
+                    "the next pulumi up would replace every existing subscription. Undo the change, or declare it " +
+                    "in REPLACING_RELEASES (provider/src/migrations.ts) with a CHANGELOG entry that says so",
+            );
+        } else {
+            const section = changelogSection(f.changelog, declared.version);
+            if (!/replac/i.test(section) || !section.includes(shim))
+                problems.push(
+                    `CHANGELOG.md, section ${declared.version}: say that upgrading replaces every subscription, and name the new shim ${shim}`,
+                );
+        }
+    }
+    if (latest.stateVersion !== f.stateVersion)
+        problems.push(
+            `STATE_VERSION is ${f.stateVersion} but the latest recorded version (${latest.version}) wrote ${latest.stateVersion}: ` +
+                "a new output shape is released with a fixture of its own (raise the version, then npm run record-fixture)",
+        );
+    for (let n = 2; n <= f.stateVersion; n++) {
+        const introducedBy = f.fixtures.find((m) => m.stateVersion >= n)?.version ?? f.providerVersion;
+        if (!changelogSection(f.changelog, introducedBy).includes(`STATE_VERSION ${n}`))
+            problems.push(
+                `CHANGELOG.md, section ${introducedBy}: name the new output shape (STATE_VERSION ${n}) and what it adds`,
+            );
+    }
+    return problems;
+}

@@ -10,10 +10,19 @@ import { MIGRATIONS, migrateOutputs, stateVersionOf } from "../../../provider/sr
 import { STATE_VERSION } from "../../../provider/src/outputs";
 import { SortimentSubscriptionProvider } from "../../../provider/src/provider";
 import { startTestStandin, TestStandin } from "../../helpers/standin";
+import { loadFixture, recordedVersions, StateResource, subscriptionOf } from "../../helpers/upgrade";
 
 const shapesFile = path.resolve(__dirname, "..", "..", "fixtures", "upgrade", "state-shapes.json");
 /** The output keys of each state shape, as recorded when the shape was released. */
 const SHAPES = JSON.parse(fs.readFileSync(shapesFile, "utf8")) as Record<string, string[]>;
+
+/** The subscription's outputs as a released version recorded them, without the SDK's `__provider`. */
+function recordedOutputs(version: string): Record<string, unknown> {
+    const resources = JSON.parse(loadFixture(version).stackExport).deployment.resources as StateResource[];
+    const { __provider, ...outputs } = subscriptionOf(resources).outputs!;
+    assert.equal(typeof __provider, "string", "the dynamic provider keeps the shim in outputs too");
+    return outputs;
+}
 
 describe("state shapes and their migrations", function () {
     let s: TestStandin;
@@ -61,6 +70,38 @@ describe("state shapes and their migrations", function () {
         const missing = keys.filter((k) => !recorded.includes(k));
         assert.deepEqual(missing, [], `outputs not in shape ${STATE_VERSION}: raise STATE_VERSION and add a migration`);
         assert.equal((outs as { stateVersion: number }).stateVersion, STATE_VERSION);
+    });
+
+    it("step 1 -> 2 records the version that wrote shape 1 (0.1.0) and changes nothing else", function () {
+        const recorded = recordedOutputs("0.1.0");
+        assert.equal(recorded.stateVersion, 1);
+        const migrated = MIGRATIONS[1](recorded);
+        assert.deepEqual(migrated, { ...recorded, providerVersion: "0.1.0" });
+        assert.deepEqual(
+            Object.keys(migrated).filter((k) => !SHAPES["2"].includes(k)),
+            [],
+        );
+    });
+
+    it("every recorded version's outputs migrate into today's shape: a renamed or dropped key needs a step", function () {
+        for (const version of recordedVersions()) {
+            const recorded = recordedOutputs(version);
+            const shape = SHAPES[String(recorded.stateVersion)];
+            assert.deepEqual(
+                Object.keys(recorded).filter((k) => !shape.includes(k)),
+                [],
+                `${version} as recorded`,
+            );
+            const migrated = migrateOutputs(recorded) as unknown as Record<string, unknown>;
+            const today = SHAPES[String(STATE_VERSION)];
+            assert.deepEqual(
+                Object.keys(migrated).filter((k) => !today.includes(k)),
+                [],
+                `${version} migrated`,
+            );
+            assert.equal(migrated.stateVersion, STATE_VERSION);
+            assert.equal(typeof migrated.providerVersion, "string");
+        }
     });
 
     it("reads outputs without a stateVersion as shape 1, and today's as they are", function () {
