@@ -44,24 +44,3 @@ export function migrateOutputs(outputs: StoredOutputs): SubscriptionOutputs {
     }
     return out as unknown as SubscriptionOutputs;
 }
-
-/**
- * A release whose upgrade replaces existing subscriptions on the next `pulumi up`: declared here, and
- * said in its CHANGELOG section, or the upgrade guard (test/component/provider/upgrade-guard.test.ts)
- * fails. The dynamic provider replaces a resource whenever the serialized shim in its state differs
- * from today's, so a shim change is always one.
- *
- * @example
- * { version: "1.0.0", shimSha256: "9f2c…", why: "the shim loads the runtime by another name" }
- */
-export interface ReplacingRelease {
-    /** The version whose upgrade replaces. */
-    version: string;
-    /** sha256 of the serialized shim that version writes. */
-    shimSha256: string;
-    /** Why, and what a municipality must do before `pulumi up`. */
-    why: string;
-}
-
-/** None so far: every release upgrades in place. */
-export const REPLACING_RELEASES: readonly ReplacingRelease[] = [];

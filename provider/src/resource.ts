@@ -13,7 +13,7 @@ import {
 } from "./domain";
 
 // The shim's text is in every stack's state: Prettier and the lint leave it exactly as it is
-// (test/component/provider/serialization.test.ts pins its hash).
+// (test/component/provider/upgrade-guard.test.ts compares its hash with the latest release's).
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return */
 // prettier-ignore
 const shim: pulumi.dynamic.ResourceProvider = {

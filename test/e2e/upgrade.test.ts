@@ -8,21 +8,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
-import { REPLACING_RELEASES } from "../../provider/src/migrations";
 import { STATE_VERSION } from "../../provider/src/outputs";
 import { PROVIDER_VERSION } from "../../provider/src/version";
 import { PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 import { today } from "../helpers/days";
-import {
-    abonnementer,
-    compareVersions,
-    loadFixture,
-    recordedVersions,
-    sha256,
-    StateResource,
-    subscriptionOf,
-} from "../helpers/upgrade";
+import { abonnementer, loadFixture, recordedVersions, sha256, StateResource, subscriptionOf } from "../helpers/upgrade";
 import { rootProgram } from "../helpers/workspaces";
 
 // An untyped CommonJS module: loads code from a string, as the dynamic-provider plugin does.
@@ -41,9 +32,6 @@ for (const version of recordedVersions()) {
         let s: TestStandin;
         let ws: PulumiWorkspace;
         let program: string;
-        // A release declared to replace existing subscriptions (a new shim), after this version: its
-        // preview must show the replacement the CHANGELOG warns of, and up is not run on it here.
-        const replacedBy = REPLACING_RELEASES.find((r) => compareVersions(r.version, meta.version) > 0);
         const writes = () => WRITES.reduce((n, op) => n + (s.server.stats()[op]?.total ?? 0), 0);
         const subscription = (): StateResource => subscriptionOf(ws.resources());
 
@@ -91,11 +79,6 @@ for (const version of recordedVersions()) {
 
         it("preview --expect-no-changes: today's code plans nothing for it, policy pack included", async function () {
             const preview = await ws.preview(["--expect-no-changes", "--diff", ...policy]);
-            if (replacedBy) {
-                assert.notEqual(preview.code, 0, preview.output);
-                assert.match(preview.output, /\+-\s*pulumi-nodejs:dynamic\/fk-klassifikation:SortimentSubscription/);
-                return;
-            }
             assert.equal(preview.code, 0, preview.output);
             assert.doesNotMatch(preview.output, /replace/i);
         });
@@ -112,7 +95,6 @@ for (const version of recordedVersions()) {
         });
 
         it("up changes nothing and writes nothing", async function () {
-            if (replacedBy) this.skip(); // its CHANGELOG section says what to do before this up
             const up = await ws.up(["--expect-no-changes", ...policy]);
             assert.equal(up.code, 0, up.output);
             assert.equal(writes(), 0);
@@ -134,3 +116,66 @@ for (const version of recordedVersions()) {
         });
     });
 }
+
+// What the upgrade guard's rule for a new shim relies on: a stack whose state holds another shim than
+// today's is not replaced (the SDK leaves the diff to the provider), and the engine runs the shim in
+// state, not today's, for refresh and destroy. The latest fixture's shim is given a marker that
+// writes a line to a file each time it reads or deletes.
+describe("a stack holding another serialized shim than today's", function () {
+    const fixture = loadFixture(recordedVersions().at(-1)!);
+    let s: TestStandin;
+    let ws: PulumiWorkspace;
+    let program: string;
+    let marker: string;
+    const marks = () => (fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim().split("\n") : []);
+
+    before(async function () {
+        s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 0, seed: fixture.seed });
+        program = rootProgram();
+        ws = await PulumiWorkspace.create({ programDir: program, stack: fixture.meta.stack });
+        for (const [k, v] of Object.entries(fixture.meta.config)) await ws.setConfig(k, v);
+        await ws.setConfig("fk:endpoint", s.url);
+        await ws.setConfig("fk:token", s.kommuner[0].token, true);
+        marker = path.join(ws.root, "shim-ran.txt");
+        const exported = JSON.parse(fixture.stackExport.split(fixture.meta.endpoint).join(s.url));
+        const sub = subscriptionOf(exported.deployment.resources);
+        const mark = (op: string) => `require("fs").appendFileSync(${JSON.stringify(marker)}, "${op}\\n"), `;
+        for (const props of [sub.inputs!, sub.outputs!]) {
+            const text = String(props.__provider);
+            props.__provider = text
+                .replace("return (id, props) => require(", `return (id, props) => (${mark("read")}require(`)
+                .replace(".read(id, props);", ".read(id, props));")
+                .replace(
+                    'return (id, props) => require("@fk-iac/klassifikation/runtime").handler().delete',
+                    `return (id, props) => (${mark("delete")}require("@fk-iac/klassifikation/runtime").handler().delete`,
+                )
+                .replace(".delete(id, props);", ".delete(id, props));");
+            assert.notEqual(props.__provider, text);
+        }
+        const file = path.join(ws.root, "variant-stack.json");
+        fs.writeFileSync(file, JSON.stringify(exported));
+        await ws.mustRun(["stack", "import", "--stack", ws.stack, "--file", file]);
+    });
+    after(async function () {
+        ws?.dispose();
+        if (program) fs.rmSync(program, { recursive: true, force: true });
+        await s?.close();
+    });
+
+    it("preview --expect-no-changes: a new shim replaces nothing", async function () {
+        const preview = await ws.preview(["--expect-no-changes", ...policy]);
+        assert.equal(preview.code, 0, preview.output);
+        assert.deepEqual(marks(), []);
+    });
+
+    it("refresh and destroy run the shim in state", async function () {
+        const refresh = await ws.refresh(["--expect-no-changes"]);
+        assert.equal(refresh.code, 0, refresh.output);
+        assert.deepEqual(marks(), ["read"]);
+        const destroy = await ws.destroy();
+        assert.equal(destroy.code, 0, destroy.output);
+        assert.deepEqual(marks(), ["read", "delete"]);
+        const [a] = await abonnementer(s);
+        assert.equal(a.virkning.to, today());
+    });
+});

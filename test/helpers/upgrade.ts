@@ -198,8 +198,6 @@ export interface UpgradeFacts {
     fixtures: FixtureMeta[];
     /** CHANGELOG.md as text. */
     changelog: string;
-    /** REPLACING_RELEASES. */
-    replacing: ReadonlyArray<{ version: string; shimSha256: string; why: string }>;
 }
 
 /**
@@ -215,33 +213,39 @@ export function changelogSection(changelog: string, version: string): string {
 
 /**
  * What stands between today's code and a safe upgrade of every recorded version, as sentences that
- * say what to do; none when it is safe. A new serialized shim replaces every subscription: it must be
- * declared in REPLACING_RELEASES and its CHANGELOG section must say so, naming the new shim. A new
- * output shape must be released with a fixture of its own and named in the CHANGELOG.
+ * say what to do; none when it is safe.
+ *
+ * A new serialized shim does not replace a subscription (the SDK's dynamic provider leaves the diff to
+ * the provider, which ignores the shim), so existing stacks keep the shim they recorded and run it on
+ * refresh and destroy until their next update: `@fk-iac/klassifikation/runtime` must keep serving
+ * every recorded shim. A new shim is therefore released with a fixture of its own (so the upgrade test
+ * replays the old shims and the new one) and named in its CHANGELOG section. A new output shape is
+ * released with a fixture of its own and named in the CHANGELOG too. A change that would replace a
+ * subscription fails the replay itself (`preview --expect-no-changes`) unless a migration step keeps
+ * the stored state matching.
  */
 export function upgradeProblems(f: UpgradeFacts): string[] {
-    const problems: string[] = [];
     const latest = f.fixtures.at(-1);
     if (!latest) return ["no recorded version: run npm run record-fixture"];
+    const problems: string[] = [];
     if (compareVersions(f.providerVersion, latest.version) < 0)
         problems.push(`provider version ${f.providerVersion} is older than the recorded ${latest.version}`);
-    const shim = f.shimSha256.slice(0, 12);
-    if (f.shimSha256 !== latest.shimSha256) {
-        const declared = f.replacing.find((r) => r.shimSha256 === f.shimSha256);
-        if (!declared) {
-            problems.push(
-                `the serialized shim changed since ${latest.version} (${latest.shimSha256.slice(0, 12)} -> ${shim}): ` +
-                    "the next pulumi up would replace every existing subscription. Undo the change, or declare it " +
-                    "in REPLACING_RELEASES (provider/src/migrations.ts) with a CHANGELOG entry that says so",
-            );
-        } else {
-            const section = changelogSection(f.changelog, declared.version);
-            if (!/replac/i.test(section) || !section.includes(shim))
-                problems.push(
-                    `CHANGELOG.md, section ${declared.version}: say that upgrading replaces every subscription, and name the new shim ${shim}`,
-                );
-        }
-    }
+    if (f.shimSha256 !== latest.shimSha256)
+        problems.push(
+            `the serialized shim changed since ${latest.version} (${latest.shimSha256.slice(0, 12)} -> ` +
+                `${f.shimSha256.slice(0, 12)}): existing stacks keep running the recorded one on refresh and destroy, ` +
+                "so release it with a fixture of its own (raise the version, then npm run record-fixture) and a " +
+                "CHANGELOG line naming the new shim",
+        );
+    f.fixtures.forEach((m, i) => {
+        const shim = m.shimSha256.slice(0, 12);
+        if (
+            i > 0 &&
+            m.shimSha256 !== f.fixtures[i - 1].shimSha256 &&
+            !changelogSection(f.changelog, m.version).includes(shim)
+        )
+            problems.push(`CHANGELOG.md, section ${m.version}: name its new serialized shim (${shim})`);
+    });
     if (latest.stateVersion !== f.stateVersion)
         problems.push(
             `STATE_VERSION is ${f.stateVersion} but the latest recorded version (${latest.version}) wrote ${latest.stateVersion}: ` +

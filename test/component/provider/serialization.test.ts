@@ -1,7 +1,7 @@
 // Round trip of the serialized provider, outside the engine: the SDK serializes it when the resource
 // is constructed (here under the SDK's mocks, which receive the `__provider` input), and the code is
-// loaded back the way the dynamic-provider plugin loads it, then used against the stand-in. That it
-// stays byte-identical to what released versions recorded is checked by upgrade-guard.test.ts.
+// loaded back the way the dynamic-provider plugin loads it, then used against the stand-in. That a
+// new one is released with a fixture of its own is checked by upgrade-guard.test.ts.
 import * as assert from "node:assert/strict";
 import { serializedShim } from "../../helpers/shim";
 import { startTestStandin, TestStandin } from "../../helpers/standin";

@@ -1,11 +1,11 @@
-// The upgrade guard: a change that would replace existing subscriptions (a new serialized shim) or
-// change the output shape fails here unless it comes with what an upgrade needs: a declaration in
-// REPLACING_RELEASES, a fixture of its own, and a CHANGELOG entry that says so. The e2e replay of the
-// recorded versions (test/e2e/upgrade.test.ts) then proves the upgrade on the real engine.
+// The upgrade guard: a new serialized shim or a new output shape fails here unless it is released
+// with what an upgrade needs: a fixture of its own (so the e2e replay, test/e2e/upgrade.test.ts, runs
+// every recorded shim and shape on the real engine) and a CHANGELOG entry that says so. A change that
+// would replace existing subscriptions fails that replay (preview --expect-no-changes) unless a
+// migration step keeps the stored state matching.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPLACING_RELEASES } from "../../../provider/src/migrations";
 import { STATE_VERSION } from "../../../provider/src/outputs";
 import { PROVIDER_VERSION } from "../../../provider/src/version";
 import { repoRoot } from "../../helpers/pulumi";
@@ -46,7 +46,6 @@ const base: UpgradeFacts = {
     shimSha256: OLD,
     fixtures: [meta("0.1.0", 1, OLD), meta("0.2.0", 2, OLD)],
     changelog: "# Changelog\n\n## Unreleased\n\nNothing.\n\n## 0.2.0\n\nOutputs of STATE_VERSION 2.\n\n## 0.1.0\n",
-    replacing: [],
 };
 
 describe("upgrade guard", function () {
@@ -57,7 +56,6 @@ describe("upgrade guard", function () {
             shimSha256: sha256(await serializedShim()),
             fixtures: recordedVersions().map((v) => loadFixture(v).meta),
             changelog,
-            replacing: REPLACING_RELEASES,
         };
         assert.deepEqual(upgradeProblems(facts), []);
     });
@@ -66,22 +64,22 @@ describe("upgrade guard", function () {
         assert.deepEqual(upgradeProblems(base), []);
     });
 
-    it("fails a new serialized shim that is not declared: it would replace every subscription", function () {
+    it("fails a new serialized shim until it is released with a fixture of its own", function () {
         const [problem, ...more] = upgradeProblems({ ...base, shimSha256: NEW });
         assert.deepEqual(more, []);
         assert.match(problem, /since 0\.2\.0 \(aaaaaaaaaaaa -> bbbbbbbbbbbb\)/);
-        assert.match(problem, /replace every existing subscription/);
-        assert.match(problem, /REPLACING_RELEASES/);
+        assert.match(problem, /keep running the recorded one on refresh and destroy/);
+        assert.match(problem, /npm run record-fixture/);
     });
 
-    it("fails a declared new shim until its CHANGELOG section says it replaces and names it", function () {
-        const declared = { ...base, shimSha256: NEW, replacing: [{ version: "0.3.0", shimSha256: NEW, why: "x" }] };
-        assert.match(upgradeProblems(declared).join("\n"), /section 0\.3\.0: say that upgrading replaces/);
-        const said = base.changelog.replace(
-            "Nothing.",
-            "Upgrading replaces every subscription (new shim bbbbbbbbbbbb): end them first.",
-        );
-        assert.deepEqual(upgradeProblems({ ...declared, changelog: said }), []);
+    it("fails a released new shim whose CHANGELOG section does not name it", function () {
+        const released = { ...base, shimSha256: NEW, fixtures: [...base.fixtures, meta("0.3.0", 2, NEW)] };
+        const unsaid = base.changelog.replace("## Unreleased", "## 0.3.0");
+        assert.deepEqual(upgradeProblems({ ...released, changelog: unsaid }), [
+            "CHANGELOG.md, section 0.3.0: name its new serialized shim (bbbbbbbbbbbb)",
+        ]);
+        const said = unsaid.replace("Nothing.", "A new serialized shim (bbbbbbbbbbbb); nothing to do.");
+        assert.deepEqual(upgradeProblems({ ...released, changelog: said }), []);
     });
 
     it("fails a new output shape without a fixture of its own, or without its CHANGELOG entry", function () {
