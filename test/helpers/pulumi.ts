@@ -34,6 +34,13 @@ export interface WorkspaceOptions {
     passphraseFile?: string;
 }
 
+/** What the CLI prints when the policy pack (at its package.json version) passed. */
+export const POLICY_PASSED = new RegExp(
+    `Policies:\\s+✅ fk-klassifikation@v${(
+        JSON.parse(fs.readFileSync(path.join(repoRoot, "policy", "package.json"), "utf8")) as { version: string }
+    ).version.replace(/\./g, "\\.")}`,
+);
+
 /** The secrets passphrase of every test stack (a test value: PULUMI_CONFIG_PASSPHRASE). */
 export const TEST_PASSPHRASE = "e2e-test-passphrase";
 
