@@ -7,14 +7,21 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
+import { KMD_OPUS_DEBITOR_UUID, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { STATE_VERSION } from "../../provider/src/outputs";
 import { PROVIDER_VERSION } from "../../provider/src/version";
-import { PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "../helpers/pulumi";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { TestStandin } from "../helpers/standin";
 import { today } from "../helpers/days";
-import { abonnementer, loadFixture, recordedVersions, sha256, StateResource, subscriptionOf } from "../helpers/upgrade";
-import { rootProgram } from "../helpers/workspaces";
+import {
+    abonnementer,
+    loadFixture,
+    recordedVersions,
+    Replay,
+    replayFixture,
+    StateResource,
+    subscriptionOf,
+} from "../helpers/upgrade";
 
 // An untyped CommonJS module: loads code from a string, as the dynamic-provider plugin does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,38 +36,22 @@ for (const version of recordedVersions()) {
     describe(`upgrade from ${version}: its recorded state, run with today's code (${PROVIDER_VERSION})`, function () {
         const fixture = loadFixture(version);
         const { meta } = fixture;
+        let r: Replay;
         let s: TestStandin;
         let ws: PulumiWorkspace;
-        let program: string;
         const writes = () => WRITES.reduce((n, op) => n + (s.server.stats()[op]?.total ?? 0), 0);
         const subscription = (): StateResource => subscriptionOf(ws.resources());
 
         before(async function () {
-            assert.equal(meta.passphrase, TEST_PASSPHRASE, "the fixture's secrets open with the test passphrase");
-            // The classification system as it was when the state was recorded: the same subscriptions,
-            // read back byte for byte, delivered at once as then.
-            s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 0, seed: fixture.seed });
+            r = await replayFixture(fixture);
+            ({ s, ws } = r);
             assert.equal(s.kommuner[0].kommunekode, meta.config["kommune:kode"]);
-            program = rootProgram();
-            ws = await PulumiWorkspace.create({ programDir: program, stack: meta.stack });
-            for (const [k, v] of Object.entries(meta.config)) await ws.setConfig(k, v);
-            await ws.setConfig("fk:endpoint", s.url);
-            await ws.setConfig("fk:token", s.kommuner[0].token, true);
         });
-        after(async function () {
-            ws?.dispose();
-            if (program) fs.rmSync(program, { recursive: true, force: true });
-            await s?.close();
-        });
+        after(async () => r?.close());
 
-        it("imports into a new stack (pulumi stack import), the recorded shim and state shape intact", async function () {
-            // The one change to the recorded state: the stand-in's address (the classification API's
-            // endpoint is an input; a new one would be an update, not an upgrade).
-            const file = path.join(ws.root, "recorded-stack.json");
-            fs.writeFileSync(file, fixture.stackExport.split(meta.endpoint).join(s.url));
-            await ws.mustRun(["stack", "import", "--stack", ws.stack, "--file", file]);
+        it("imports into a new stack (pulumi stack import), the recorded shim and state shape intact", function () {
             const sub = subscription();
-            assert.equal(sha256(String(sub.inputs!.__provider)), meta.shimSha256);
+            assert.equal(sha256Hex(String(sub.inputs!.__provider)), meta.shimSha256);
             assert.equal(sub.outputs!.stateVersion, meta.stateVersion);
             assert.equal(sub.id, fixture.seed.abonnementer![0].uuid);
         });
@@ -87,7 +78,7 @@ for (const version of recordedVersions()) {
             const refresh = await ws.refresh(["--expect-no-changes"]);
             assert.equal(refresh.code, 0, refresh.output);
             const sub = subscription();
-            assert.equal(sha256(String(sub.inputs!.__provider)), meta.shimSha256, "refresh ran the recorded shim");
+            assert.equal(sha256Hex(String(sub.inputs!.__provider)), meta.shimSha256, "refresh ran the recorded shim");
             // The read is written in today's shape, by today's version.
             assert.equal(sub.outputs!.stateVersion, STATE_VERSION);
             assert.equal(sub.outputs!.providerVersion, PROVIDER_VERSION);
@@ -123,59 +114,45 @@ for (const version of recordedVersions()) {
 // writes a line to a file each time it reads or deletes.
 describe("a stack holding another serialized shim than today's", function () {
     const fixture = loadFixture(recordedVersions().at(-1)!);
-    let s: TestStandin;
-    let ws: PulumiWorkspace;
-    let program: string;
+    let r: Replay;
     let marker: string;
     const marks = () => (fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim().split("\n") : []);
 
     before(async function () {
-        s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 0, seed: fixture.seed });
-        program = rootProgram();
-        ws = await PulumiWorkspace.create({ programDir: program, stack: fixture.meta.stack });
-        for (const [k, v] of Object.entries(fixture.meta.config)) await ws.setConfig(k, v);
-        await ws.setConfig("fk:endpoint", s.url);
-        await ws.setConfig("fk:token", s.kommuner[0].token, true);
-        marker = path.join(ws.root, "shim-ran.txt");
-        const exported = JSON.parse(fixture.stackExport.split(fixture.meta.endpoint).join(s.url));
-        const sub = subscriptionOf(exported.deployment.resources);
-        const mark = (op: string) => `require("fs").appendFileSync(${JSON.stringify(marker)}, "${op}\\n"), `;
-        for (const props of [sub.inputs!, sub.outputs!]) {
-            const text = String(props.__provider);
-            props.__provider = text
-                .replace("return (id, props) => require(", `return (id, props) => (${mark("read")}require(`)
-                .replace(".read(id, props);", ".read(id, props));")
-                .replace(
-                    'return (id, props) => require("@fk-iac/klassifikation/runtime").handler().delete',
-                    `return (id, props) => (${mark("delete")}require("@fk-iac/klassifikation/runtime").handler().delete`,
-                )
-                .replace(".delete(id, props);", ".delete(id, props));");
-            assert.notEqual(props.__provider, text);
-        }
-        const file = path.join(ws.root, "variant-stack.json");
-        fs.writeFileSync(file, JSON.stringify(exported));
-        await ws.mustRun(["stack", "import", "--stack", ws.stack, "--file", file]);
+        r = await replayFixture(fixture, (deployment, ws) => {
+            marker = path.join(ws.root, "shim-ran.txt");
+            const mark = (op: string) => `require("fs").appendFileSync(${JSON.stringify(marker)}, "${op}\\n"), `;
+            const sub = subscriptionOf(deployment.resources);
+            for (const props of [sub.inputs!, sub.outputs!]) {
+                const text = String(props.__provider);
+                props.__provider = text
+                    .replace("return (id, props) => require(", `return (id, props) => (${mark("read")}require(`)
+                    .replace(".read(id, props);", ".read(id, props));")
+                    .replace(
+                        'return (id, props) => require("@fk-iac/klassifikation/runtime").handler().delete',
+                        `return (id, props) => (${mark("delete")}require("@fk-iac/klassifikation/runtime").handler().delete`,
+                    )
+                    .replace(".delete(id, props);", ".delete(id, props));");
+                assert.notEqual(props.__provider, text);
+            }
+        });
     });
-    after(async function () {
-        ws?.dispose();
-        if (program) fs.rmSync(program, { recursive: true, force: true });
-        await s?.close();
-    });
+    after(async () => r?.close());
 
     it("preview --expect-no-changes: a new shim replaces nothing", async function () {
-        const preview = await ws.preview(["--expect-no-changes", ...policy]);
+        const preview = await r.ws.preview(["--expect-no-changes", ...policy]);
         assert.equal(preview.code, 0, preview.output);
         assert.deepEqual(marks(), []);
     });
 
     it("refresh and destroy run the shim in state", async function () {
-        const refresh = await ws.refresh(["--expect-no-changes"]);
+        const refresh = await r.ws.refresh(["--expect-no-changes"]);
         assert.equal(refresh.code, 0, refresh.output);
         assert.deepEqual(marks(), ["read"]);
-        const destroy = await ws.destroy();
+        const destroy = await r.ws.destroy();
         assert.equal(destroy.code, 0, destroy.output);
         assert.deepEqual(marks(), ["read", "delete"]);
-        const [a] = await abonnementer(s);
+        const [a] = await abonnementer(r.s);
         assert.equal(a.virkning.to, today());
     });
 });

@@ -8,9 +8,9 @@
 //                 the municipality with the hash of the token the state's provider config holds
 //   meta.json     what the replay needs to know: the stack, its config, the endpoint it was recorded
 //                 against, the state shape, the serialized shim's sha256 and the resource's input names
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { sha256Hex } from "@fk-iac/klassifikation-standin";
 import type { AbonnementSeed, SeedInput } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "./pulumi";
 import { startTestStandin, TestStandin } from "./standin";
@@ -82,10 +82,6 @@ export function loadFixture(version: string): UpgradeFixture {
     };
 }
 
-export function sha256(text: string): string {
-    return crypto.createHash("sha256").update(text).digest("hex");
-}
-
 /** A checkpoint's resource, as `stack export` and the state file hold it. */
 export interface StateResource {
     urn: string;
@@ -150,7 +146,7 @@ export async function recordFixture(version: string): Promise<string> {
             endpoint: s.url,
             passphrase: TEST_PASSPHRASE,
             stateVersion: sub.outputs!.stateVersion as number,
-            shimSha256: sha256(String(__provider)),
+            shimSha256: sha256Hex(String(__provider)),
             inputs: Object.keys(inputs).sort(),
             onDestroy: String(sub.outputs!.onDestroy),
         };
@@ -161,7 +157,7 @@ export async function recordFixture(version: string): Promise<string> {
                 {
                     kommunekode: s.kommuner[0].kommunekode,
                     navn: s.kommuner[0].navn,
-                    tokenSha256: [sha256(s.kommuner[0].token)],
+                    tokenSha256: [sha256Hex(s.kommuner[0].token)],
                     certificateFingerprints: [],
                 },
             ],
@@ -179,6 +175,51 @@ export async function recordFixture(version: string): Promise<string> {
     }
 }
 
+/** A recorded version's state imported into a new stack, against a stand-in holding its data. */
+export interface Replay {
+    s: TestStandin;
+    ws: PulumiWorkspace;
+    close(): Promise<void>;
+}
+
+/**
+ * Imports a fixture's stack export (`pulumi stack import`) into a new stack of the root program,
+ * connected to a stand-in seeded with the fixture's data. The one change to the recorded state is
+ * the stand-in's address (the endpoint is an input; a new one would be an update, not an upgrade);
+ * `edit` may change the export further before it is imported.
+ */
+export async function replayFixture(
+    fixture: UpgradeFixture,
+    edit: (deployment: { resources: StateResource[] }, ws: PulumiWorkspace) => void = () => {},
+): Promise<Replay> {
+    const { meta } = fixture;
+    if (meta.passphrase !== TEST_PASSPHRASE) throw new Error(`${meta.version}: secrets need another passphrase`);
+    // The classification system as it was when the state was recorded: the same subscriptions,
+    // read back byte for byte, delivered at once as then.
+    const s = await startTestStandin({ kommuner: 1, deliveryDelaySeconds: 0, seed: fixture.seed });
+    const program = rootProgram();
+    const ws = await PulumiWorkspace.create({ programDir: program, stack: meta.stack });
+    const close = async () => {
+        ws.dispose();
+        fs.rmSync(program, { recursive: true, force: true });
+        await s.close();
+    };
+    try {
+        for (const [k, v] of Object.entries(meta.config)) await ws.setConfig(k, v);
+        await ws.setConfig("fk:endpoint", s.url);
+        await ws.setConfig("fk:token", s.kommuner[0].token, true);
+        const exported = JSON.parse(fixture.stackExport.split(meta.endpoint).join(s.url));
+        edit(exported.deployment, ws);
+        const file = path.join(ws.root, "recorded-stack.json");
+        fs.writeFileSync(file, JSON.stringify(exported));
+        await ws.mustRun(["stack", "import", "--stack", ws.stack, "--file", file]);
+    } catch (err) {
+        await close();
+        throw err;
+    }
+    return { s, ws, close };
+}
+
 /** Every subscription the stand-in holds for the fixture's municipality, oldest first. */
 export async function abonnementer(s: TestStandin): Promise<any[]> {
     return ((await s.admin("GET", `/admin/abonnementer?kommunekode=${s.kommuner[0].kommunekode}`)).items as any[])
@@ -186,7 +227,7 @@ export async function abonnementer(s: TestStandin): Promise<any[]> {
         .sort((a, b) => String(a.registrering.oprettet).localeCompare(String(b.registrering.oprettet)));
 }
 
-/** What the upgrade guard judges: today's code, the recorded versions, the CHANGELOG, the declarations. */
+/** What the upgrade guard judges: today's code, the recorded versions and the CHANGELOG. */
 export interface UpgradeFacts {
     /** Today's provider version (provider/package.json). */
     providerVersion: string;

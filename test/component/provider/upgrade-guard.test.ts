@@ -9,13 +9,13 @@ import * as path from "node:path";
 import { STATE_VERSION } from "../../../provider/src/outputs";
 import { PROVIDER_VERSION } from "../../../provider/src/version";
 import { repoRoot } from "../../helpers/pulumi";
+import { sha256Hex } from "@fk-iac/klassifikation-standin";
 import { serializedShim } from "../../helpers/shim";
 import {
     changelogSection,
     FixtureMeta,
     loadFixture,
     recordedVersions,
-    sha256,
     UpgradeFacts,
     upgradeProblems,
 } from "../../helpers/upgrade";
@@ -53,7 +53,7 @@ describe("upgrade guard", function () {
         const facts: UpgradeFacts = {
             providerVersion: PROVIDER_VERSION,
             stateVersion: STATE_VERSION,
-            shimSha256: sha256(await serializedShim()),
+            shimSha256: sha256Hex(await serializedShim()),
             fixtures: recordedVersions().map((v) => loadFixture(v).meta),
             changelog,
         };
