@@ -17,6 +17,11 @@ export const faultSettingsSchema = z
         lostResponseRate: z.number().min(0).max(1).default(0),
         /** Seed of the pseudo-random sequence; the same seed gives the same faults for the same requests. */
         seed: z.number().int().default(1),
+        /**
+         * The operations (operationIds, e.g. "opretAbonnement") the faults and the latency apply to; every
+         * other request is served as usual. @default every operation
+         */
+        operations: z.array(z.string().min(1).max(100)).max(50).optional(),
     })
     .strict();
 
@@ -43,6 +48,11 @@ export class FaultInjector {
 
     current(): FaultSettings {
         return { ...this.settings };
+    }
+
+    /** True when the faults apply to this operation (see `operations`). */
+    appliesTo(operation: string): boolean {
+        return this.settings.operations === undefined || this.settings.operations.includes(operation);
     }
 
     get latencyMs(): number {

@@ -55,6 +55,7 @@ export function allRoutes(deps: RouteDeps): Route[] {
         ...abonnementReadRoutes(deps),
         ...abonnementWriteRoutes(deps),
         ...adminDataRoutes(deps),
+        ...adminNoteRoutes(deps),
         ...adminControlRoutes(deps),
         ...clockAndHealthRoutes(deps),
     ];
@@ -167,7 +168,8 @@ function abonnementWriteRoutes({ service }: RouteDeps): Route[] {
                 const actor = kommuneOf(ctx);
                 const uuid = pathUuid(id);
                 const input = parseOrProblem(retSchema, await ctx.body(), "body");
-                const a = service.ret(actor, uuid, input.virkning.to, header(ctx.req, "if-match"));
+                const change = { ...(input.virkning ? { to: input.virkning.to } : {}), note: input.note };
+                const a = service.ret(actor, uuid, change, header(ctx.req, "if-match"));
                 return json(200, a, { ETag: etagOf(a) });
             },
         },
@@ -189,6 +191,26 @@ function abonnementWriteRoutes({ service }: RouteDeps): Route[] {
             handler: (ctx, [id]) => {
                 const a = service.passiver(kommuneOf(ctx), pathUuid(id), header(ctx.req, "if-match"));
                 return json(200, a, { ETag: etagOf(a) });
+            },
+        },
+    ];
+}
+
+/** Admin: a subscription's note changed out of band, as a person editing it in the web UI would. */
+function adminNoteRoutes({ service }: RouteDeps): Route[] {
+    return [
+        {
+            method: "POST",
+            pattern: new RegExp(`^/admin/abonnementer/${UUID}/note$`),
+            operation: "admin.note",
+            admin: true,
+            handler: async (ctx, [id]) => {
+                const input = parseOrProblem(
+                    z.object({ note: z.string().max(500) }).strict(),
+                    await ctx.body(),
+                    "body",
+                );
+                return json(200, service.ret({ kind: "admin" }, pathUuid(id), { note: input.note }, undefined, false));
             },
         },
     ];
@@ -223,7 +245,7 @@ function adminDataRoutes({ service }: RouteDeps): Route[] {
             admin: true,
             handler: async (ctx, [id]) => {
                 const input = parseOrProblem(z.object({ to: dateSchema }).strict(), await ctx.body(), "body");
-                return json(200, service.ret({ kind: "admin" }, pathUuid(id), input.to, undefined, false));
+                return json(200, service.ret({ kind: "admin" }, pathUuid(id), { to: input.to }, undefined, false));
             },
         },
         {

@@ -207,6 +207,7 @@ class Dispatcher {
             return true;
         }
         if (route.operation === "health") return true;
+        if (!this.faults.appliesTo(route.operation)) return this.authenticate(x);
         if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
         const decision = this.faults.decide(route.write === true);
         if (decision !== "none") x.fault = decision;
@@ -214,6 +215,11 @@ class Dispatcher {
         if (decision === "error500") throw problems.unavailable(500);
         if (decision === "error503") throw problems.unavailable(503);
         if (decision === "rateLimit") throw problems.tooManyRequests(this.faults.retryAfterSeconds);
+        return this.authenticate(x);
+    }
+
+    /** Who the request acts for; a request without credentials is refused (401). */
+    private authenticate(x: Exchange): boolean {
         x.actor = this.auth.actor(x.req);
         if (!x.actor) {
             throw problems.unauthorized(

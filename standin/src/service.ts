@@ -192,13 +192,24 @@ export class SubscriptionService {
         if (ifMatch !== "*" && ifMatch !== etagOf(row)) throw problems.preconditionFailed(ifMatch, etagOf(row));
     }
 
-    ret(actor: Actor, uuid: string, to: string | null, ifMatch: string | undefined, requireIfMatch = true): Abonnement {
+    /**
+     * Ret: a new Gyldig til (`to`), a new note, or both, with If-Match. A change of the note alone is a
+     * registration like any other (new version, livscyklus Rettet); the virkning stays as it is.
+     */
+    ret(
+        actor: Actor,
+        uuid: string,
+        change: { to?: string | null; note?: string },
+        ifMatch: string | undefined,
+        requireIfMatch = true,
+    ): Abonnement {
         return this.store.transaction(() => {
             const row = this.visible(actor, uuid);
             this.checkIfMatch(row, ifMatch, requireIfMatch);
             if (row.livscyklus === "Passiv") {
                 throw problems.conflict(`abonnement ${uuid} is Passiv and cannot be changed`);
             }
+            const to = change.to === undefined ? row.to : change.to;
             if (to !== null && to < row.from) {
                 throw problems.unprocessable(`virkning.to: must not be before virkning.from (${row.from})`, [
                     { field: "virkning.to", message: `must not be before virkning.from (${row.from})`, value: to },
@@ -215,6 +226,7 @@ export class SubscriptionService {
             }
             const updated = this.store.update(uuid, {
                 to,
+                ...(change.note === undefined ? {} : { note: change.note }),
                 livscyklus: "Rettet",
                 tidspunkt: this.clock.now().toISOString(),
                 aktoer: aktoerOf(actor),

@@ -270,17 +270,18 @@ export class Store {
     /** Writes a new registration of an existing subscription and bumps its version. */
     update(
         uuid: string,
-        changes: { to?: string | null; livscyklus: Livscyklus; tidspunkt: string; aktoer: string },
+        changes: { to?: string | null; note?: string; livscyklus: Livscyklus; tidspunkt: string; aktoer: string },
     ): AbonnementRow {
         const current = this.getAbonnement(uuid);
         if (!current) throw new Error(`abonnement ${uuid} vanished inside a transaction`);
         const to = changes.to === undefined ? current.to : changes.to;
+        const note = changes.note === undefined ? current.note : changes.note;
         this.db
             .prepare(
-                `UPDATE abonnement SET virkning_to = ?, livscyklus = ?, tidspunkt = ?, aktoer = ?, version = version + 1
-             WHERE uuid = ?`,
+                `UPDATE abonnement SET virkning_to = ?, note = ?, livscyklus = ?, tidspunkt = ?, aktoer = ?,
+             version = version + 1 WHERE uuid = ?`,
             )
-            .run(to, changes.livscyklus, changes.tidspunkt, changes.aktoer, uuid);
+            .run(to, note, changes.livscyklus, changes.tidspunkt, changes.aktoer, uuid);
         return this.getAbonnement(uuid)!;
     }
 }

@@ -27,7 +27,14 @@ export const opretSchema = z
     })
     .strict();
 
-export const retSchema = z.object({ virkning: z.object({ to: dateSchema.nullable() }).strict() }).strict();
+/** Ret: a new Gyldig til, a new note, or both. */
+export const retSchema = z
+    .object({
+        virkning: z.object({ to: dateSchema.nullable() }).strict().optional(),
+        note: z.string().max(500).optional(),
+    })
+    .strict()
+    .refine((r) => r.virkning !== undefined || r.note !== undefined, "give virkning, note or both");
 
 export const livscyklusSchema = z.enum(LIVSCYKLUSSER);
 
