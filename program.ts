@@ -6,7 +6,8 @@
 // fk:endpoint the classification API (else the resource falls back to FK_KLASSIFIKATION_ENDPOINT, which
 // an inline program would share with every stack in the process: the fleet always sets fk:endpoint),
 // `debtorSystem` the subscribing it-systeminstans, and `repairExisting` whether a subscription made by
-// hand with other values is ended and made anew (default: refused, naming it).
+// hand with other values is ended and made anew (default: refused, naming it), and `takeOver` whether one
+// another stack manages moves to this stack (default: refused, naming that stack).
 import * as pulumi from "@pulumi/pulumi";
 import { gb10Subscription, KMD_OPUS_DEBITOR, SortimentSubscription } from "@fk-iac/klassifikation";
 
@@ -23,7 +24,8 @@ export function gb10Program() {
     // Sortiment Borgerblikket, Abonnerende It-systeminstans KMD Opus Debitor, Skemaversion 1.3,
     // Gyldig fra today (Danish time, fixed at creation), Gyldig til empty. A municipality with another
     // debtor system sets `debtorSystem` to its it-systeminstans uuid (the policy pack warns about it).
-    // A subscription made by hand with these values is adopted, with no write. One with other values
+    // A subscription made by hand with these values is adopted: its values untouched, one write of its
+    // note records this stack as its owner. One with other values
     // (say skemaversion 1.2) is refused unless `pulumi config set repairExisting true`: then it is ended
     // (Gyldig til today, history kept) and the task's one created, in the same `up`.
     const config = new pulumi.Config();
@@ -33,6 +35,8 @@ export function gb10Program() {
         itSystemInstans: debtorSystem,
         kommunekode: kode,
         repairExisting: config.getBoolean("repairExisting") ?? false,
+        // One another stack manages is refused unless `pulumi config set takeOver true` moves it here.
+        takeOver: config.getBoolean("takeOver") ?? false,
     });
     sayWhatWasFound(subscription, runStarted);
 
@@ -78,7 +82,7 @@ function sayWhatWasFound(subscription: SortimentSubscription, runStarted: string
             if (adoptedAt && adoptedAt >= runStarted) {
                 const made = `made by ${by ?? "?"} on ${on.slice(0, 10)}`;
                 void pulumi.log.info(
-                    `adopted subscription ${uuid} (${made}, Gyldig fra ${from}): nothing was written`,
+                    `adopted subscription ${uuid} (${made}, Gyldig fra ${from}): its values are untouched; its note now names this stack as its owner`,
                     subscription,
                 );
             }

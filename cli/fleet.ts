@@ -1,7 +1,7 @@
 // fleet: task GB1.0 for many municipalities at once, one stack per municipality, over the real CLI.
 //
 //   npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N (default: the cores)]
-//                    [--report report.json] [--only 0101,0751] [--force] [--repair] [--verbose] [--state-dir DIR]
+//                    [--report report.json] [--only 0101,0751] [--force] [--repair] [--take-over] [--verbose] [--state-dir DIR]
 //   npm run fleet -- survey --inventory FILE [--report report.json] [--html page.html] [--only ...]   read-only, no stacks
 //   (status takes --html too: one self-contained page of every municipality's state, see cli/page.ts)
 //
@@ -10,7 +10,8 @@
 // the others; the exit code is 1 when any failed (for status: 10 when some are only pending).
 // `up` re-runs only stacks whose row or program changed, or whose last up failed (--force: all). It adopts
 // what municipalities made by hand with the task's values, and refuses one with other values unless
-// --repair (or the row's column repair) asks to end it and create the task's one.
+// --repair (or the row's column repair) asks to end it and create the task's one. --take-over moves a
+// subscription another stack manages to the fleet's stack of its municipality (one write of its note).
 // Exit codes of survey and status: 0 all done, 10 some wait for delivery, 1 any not done.
 // The inventory is the whole truth about each municipality's connection: no FK_KLASSIFIKATION_* setting
 // of the shell reaches a stack. What may be shared by all (a CA bundle, the deadline) is given with
@@ -29,7 +30,7 @@ import { ConnectionSettingKey, exitCodeOf, SHARED_CONNECTION_SETTINGS, SurveySta
 import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE =
-    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--html FILE] [--setting KEY=VALUE ...] [--verbose] [--state-dir DIR]";
+    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--take-over] [--html FILE] [--setting KEY=VALUE ...] [--verbose] [--state-dir DIR]";
 
 interface Command {
     operation: FleetOperation | "survey";
@@ -43,6 +44,7 @@ interface Command {
         report?: string;
         force?: boolean;
         repair?: boolean;
+        "take-over"?: boolean;
         html?: string;
         setting?: string[];
         verbose?: boolean;
@@ -84,6 +86,7 @@ function parseCommand(argv: string[]): Command {
             only: { type: "string" },
             force: { type: "boolean", default: false },
             repair: { type: "boolean", default: false },
+            "take-over": { type: "boolean", default: false },
             html: { type: "string" },
             setting: { type: "string", multiple: true },
             verbose: { type: "boolean", default: false },
@@ -157,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
         policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
         force: values.force === true,
         repair: values.repair === true,
+        takeOver: values["take-over"] === true,
         settings: command.settings,
         onEvent: (e) => progress.event(e),
     });

@@ -5,7 +5,7 @@
 // not run or fetch anything.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import { KMD_OPUS_DEBITOR, SURVEY_STATES, SurveyResult, SurveyState } from "@fk-iac/klassifikation";
+import { KMD_OPUS_DEBITOR, ownerStack, SURVEY_STATES, SurveyResult, SurveyState } from "@fk-iac/klassifikation";
 
 /** The Danish words of FK Klassifikation's UI for each state, with a symbol so colour is never alone. */
 export const STATE_LABELS: Record<SurveyState, { label: string; symbol: string; colour: string }> = {
@@ -147,7 +147,11 @@ function delivery(r: PageRow): string {
 function row(r: PageRow): string {
     const st = STATE_LABELS[r.state];
     const s = r.subscription;
-    const managed = !s ? "" : s.underCode ? "kode (Pulumi)" : "i hånden (web-UI)";
+    const managed = !s
+        ? ""
+        : s.underCode
+          ? `kode (Pulumi${s.owner ? `: ${ownerStack(s.owner)}` : ""})`
+          : "i hånden (web-UI)";
     const last = r.lastOperation
         ? `${r.lastOperation.name}: ${r.lastOperation.result}${r.lastOperation.error ? ` – ${r.lastOperation.error}` : ""}`
         : "";

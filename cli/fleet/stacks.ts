@@ -62,6 +62,7 @@ export function stackEnv(row: InventoryRow, opts: FleetOptions): Record<string, 
 export function stackConfig(row: InventoryRow, opts: FleetOptions): Record<string, string> {
     return {
         [`${PROJECT}:repairExisting`]: String(row.repair || opts.repair === true),
+        [`${PROJECT}:takeOver`]: String(opts.takeOver === true),
         "kommune:kode": row.kommunekode,
         "kommune:navn": row.navn,
         // The program runs in this process: its endpoint must come from the stack, not the environment.

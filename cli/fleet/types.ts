@@ -38,6 +38,8 @@ export interface FleetOptions {
     force: boolean;
     /** Repair every row's wrong subscription (as the inventory column `repair` does for one row). */
     repair?: boolean;
+    /** Take over every row's subscription that another stack manages (takeOver). @default false */
+    takeOver?: boolean;
     /** Connection settings shared by every row (--setting caBundleFile=...): see SHARED_CONNECTION_SETTINGS. */
     settings?: Partial<Record<ConnectionSettingKey, string>>;
     onEvent: (event: FleetEvent) => void;

@@ -42,6 +42,8 @@ export interface ClassificationApi {
     createAbonnement(body: AbonnementOpret): Promise<CreateOutcome>;
     /** Ret abonnement (`retAbonnement`): virkning.to with If-Match; undefined when the subscription is gone. */
     setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined>;
+    /** Ret abonnement (`retAbonnement`) of the note alone, with If-Match; undefined when the subscription is gone. */
+    setNote(uuid: string, note: string, version: number): Promise<Abonnement | undefined>;
     /** Passiver abonnement (`passiverAbonnement`); undefined when it is gone. */
     passivate(uuid: string): Promise<Abonnement | undefined>;
     /** Slet abonnement (`sletAbonnement`); false when it was already gone. */

@@ -186,6 +186,17 @@ export class HttpClassificationApi implements ClassificationApi {
         return this.call(req, abonnementSchema, { absentOn404: true });
     }
 
+    setNote(uuid: string, note: string, version: number): Promise<Abonnement | undefined> {
+        const req = {
+            operation: "Ret abonnement",
+            method: "PATCH",
+            url: `/abonnementer/${uuid}`,
+            data: { note },
+            headers: { "If-Match": `"${version}"` },
+        } as const;
+        return this.call(req, abonnementSchema, { absentOn404: true });
+    }
+
     passivate(uuid: string): Promise<Abonnement | undefined> {
         const url = `/abonnementer/${uuid}/passiver`;
         const req = { operation: "Passiver abonnement", method: "POST", url } as const;

@@ -1,5 +1,6 @@
-// Ret abonnement on Gyldig til, the one write that changes a subscription in place: update uses it to
-// set the declared end date, and destroy and repair to end a subscription the OIO way (history kept).
+// Ret abonnement, the one write that changes a subscription in place: on Gyldig til, which update uses
+// to set the declared end date and destroy and repair to end a subscription the OIO way (history kept);
+// and on the note alone, which records the stack that manages it.
 import type { ClassificationApi } from "./classification-api";
 import { danishToday } from "./dates";
 import { errors, FkError } from "./errors";
@@ -31,12 +32,36 @@ export async function setValidTo(
 /**
  * Ends a subscription the OIO way, its history kept: Gyldig til = today, or its Gyldig fra when it has
  * not started yet. Already ended by then (or passive, or gone) counts as done.
+ *
+ * @returns its Gyldig til afterwards (null for one passive or gone with no end date).
  */
-export async function endSubscription(api: ClassificationApi, current: Abonnement): Promise<void> {
+export async function endSubscription(api: ClassificationApi, current: Abonnement): Promise<string | null> {
     const today = danishToday();
     const to = current.virkning.from > today ? current.virkning.from : today;
     const endedBy = (a: Abonnement | undefined) =>
         !a || a.livscyklus === "Passiv" || (a.virkning.to !== null && a.virkning.to <= to);
-    if (endedBy(current)) return;
-    await setValidTo(api, current, to, endedBy);
+    if (endedBy(current)) return current.virkning.to;
+    const after = await setValidTo(api, current, to, endedBy);
+    return after?.virkning.to ?? to;
+}
+
+/**
+ * Records the owner in the subscription's note: one Ret of the note alone, with If-Match on the version
+ * read; its values and dates stay as they are. A lost response retried into 412 counts as done when the
+ * note reads as written.
+ *
+ * @returns the subscription after the change; undefined when it is gone, or was changed otherwise meanwhile.
+ */
+export async function setNote(
+    api: ClassificationApi,
+    current: Abonnement,
+    note: string,
+): Promise<Abonnement | undefined> {
+    try {
+        return await api.setNote(current.uuid, note, current.version);
+    } catch (err) {
+        if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
+        const now = await api.getAbonnement(current.uuid);
+        return now?.note === note ? now : undefined;
+    }
 }

@@ -3,7 +3,7 @@
 // credential: values from connection settings are named, never shown. Values are shown through
 // showValue, so a huge input is cut to a readable length.
 import { KMD_OPUS_DEBITOR } from "./domain";
-import type { ExistingSubscription, Mismatch } from "./existing";
+import { type ExistingSubscription, type Mismatch, ownerStack } from "./existing";
 import { describeKommune } from "./kommuner";
 import { showValue as show } from "./text";
 
@@ -24,7 +24,11 @@ export type FkErrorCode =
     | "FK_UNKNOWN_SORTIMENT"
     | "FK_UNSUPPORTED_SKEMAVERSION"
     | "FK_UNKNOWN_IT_SYSTEM"
-    | "FK_NEWER_STATE";
+    | "FK_NEWER_STATE"
+    | "FK_OWNED_ELSEWHERE"
+    | "FK_TAKEN_OVER"
+    | "FK_NOTHING_IN_FORCE"
+    | "FK_MUNICIPALITY_CHANGE";
 
 export class FkError extends Error {
     readonly code: FkErrorCode;
@@ -37,6 +41,18 @@ export class FkError extends Error {
         this.code = code;
         this.status = status;
     }
+}
+
+/** What a failure that wrote nothing says of itself; dropped where something was written before it. */
+const NOTHING_WRITTEN = "Nothing was left half-done";
+
+/** A failure's message without its "nothing was written" sentence, for a report where something was. */
+function withoutReassurance(message: string): string {
+    return message
+        .replace(new RegExp(`[.:;] ${NOTHING_WRITTEN}[^.[]*\\.?`, "g"), ".")
+        .replace(/\s*\[FK_[A-Z_]+\]/g, "")
+        .replace(/\.{2,}/g, ".")
+        .replace(/\.+$/, "");
 }
 
 export const errors = {
@@ -113,6 +129,72 @@ export const errors = {
             409,
         ),
 
+    /**
+     * Another stack manages the subscription (its note names it). Raised before any write, in `pulumi
+     * preview` too; names that stack and the ways forward.
+     */
+    ownedElsewhere: (existing: ExistingSubscription, owner: string) =>
+        new FkError(
+            "FK_OWNED_ELSEWHERE",
+            `subscription ${existing.uuid} (skemaversion ${existing.skemaversion}, validFrom ${existing.validFrom}, ` +
+                `validTo ${existing.validTo ?? "(empty)"}) is managed by the Pulumi stack ${ownerStack(owner)} ` +
+                `(resource ${owner}), as its note records. Nothing was written: one subscription has one owner. ` +
+                `Ways forward: manage it from ${ownerStack(owner)}; or move it to this stack with takeOver ` +
+                "(root program: pulumi config set takeOver true; fleet: --take-over), which records this stack as its owner " +
+                `with one write of the note and leaves ${ownerStack(owner)} to let go of it on its next refresh or up; ` +
+                `or destroy it in ${ownerStack(owner)} first`,
+            409,
+        ),
+
+    /**
+     * The subscription this resource holds in state is now managed by another stack (taken over). Raised
+     * before any write; the resource is neither changed nor recreated.
+     */
+    takenOver: (uuid: string, owner: string, managedBy: string) =>
+        new FkError(
+            "FK_TAKEN_OVER",
+            `subscription ${uuid} is now managed by the Pulumi stack ${ownerStack(owner)} (resource ${owner}), as its note ` +
+                `records: it was taken over from this stack (${managedBy}). Nothing was written, and nothing is created ` +
+                "in its place. Ways forward: remove the resource from this program (pulumi up then forgets it without ending it), " +
+                "or take it back with takeOver (pulumi config set takeOver true)",
+            409,
+        ),
+
+    /**
+     * A repair or replacement ended the wrong subscription(s), and then could not create the declared one:
+     * the municipality has none in force until the next `pulumi up`, which finishes the job.
+     */
+    nothingInForce: (
+        ended: readonly { uuid: string; validTo: string | null }[],
+        cause: string,
+        maybeCreated: boolean,
+    ) =>
+        new FkError(
+            "FK_NOTHING_IN_FORCE",
+            `ended ${ended.map((e) => `subscription ${e.uuid} (Gyldig til ${e.validTo ?? "?"})`).join(", ")} and then could not ` +
+                `create the declared one: ${withoutReassurance(cause)}. No subscription is in force for this sortiment and ` +
+                "it-systeminstans now" +
+                (maybeCreated
+                    ? " (unless the last Opret, whose answer was lost, went through: the next pulumi up finds it)"
+                    : "") +
+                ". Run pulumi up again when the classification API answers: it creates the declared one (the ended one stays " +
+                "ended, its history kept; repairExisting need not stay set)",
+        ),
+
+    /**
+     * The program gives the subscription another municipality. Credentials act for one municipality, so no
+     * single `up` can end the old one and create the new one: refused in preview, before any write.
+     */
+    municipalityChange: (uuid: string, from: string, to: string) =>
+        new FkError(
+            "FK_MUNICIPALITY_CHANGE",
+            `kommunekode changes from ${from} to ${to} for subscription ${uuid}: a subscription belongs to one municipality, ` +
+                `and credentials act for one, so no single pulumi up can end ${describeKommune(from)}'s and create ` +
+                `${describeKommune(to)}'s. Nothing was written. Move the stack in two steps: pulumi destroy with ` +
+                `${describeKommune(from)}'s credentials and kommune:kode still ${from} (or pulumi state delete to leave it ` +
+                `as it is), then set kommune:kode ${to} with ${describeKommune(to)}'s credentials and pulumi up`,
+        ),
+
     newerState: (uuid: string, found: number, known: number) =>
         new FkError(
             "FK_NEWER_STATE",
@@ -136,7 +218,7 @@ export const errors = {
         new FkError(
             "FK_UNAVAILABLE",
             `the classification API did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
-                "Nothing was left half-done: run pulumi up again when it is reachable",
+                `${NOTHING_WRITTEN}: run pulumi up again when it is reachable`,
         ),
 
     /** One API operation, retries included, did not finish within fk:deadlineMs. */
@@ -144,7 +226,7 @@ export const errors = {
         new FkError(
             "FK_TIMEOUT",
             `the classification API at ${endpoint} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
-                `(${attempts} attempt(s); last: ${cause || "no answer"}). Nothing was left half-done. ` +
+                `(${attempts} attempt(s); last: ${cause || "no answer"}). ${NOTHING_WRITTEN}. ` +
                 "Check that fk:endpoint is the classification API and that it is up; if it is only slow, raise fk:deadlineMs " +
                 "(pulumi config set fk:deadlineMs 120000)",
         ),

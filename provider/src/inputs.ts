@@ -34,6 +34,11 @@ export interface CheckedInputs {
     /** End an active subscription with other values and create the declared one (see SortimentSubscriptionArgs). */
     repairExisting?: boolean;
     /**
+     * Take over a subscription that another stack manages (see SortimentSubscriptionArgs). An intent for
+     * the write that moves ownership, never stored in the outputs.
+     */
+    takeOver?: boolean;
+    /**
      * Set by check for a subscription not yet in state, from what exists (see existing.ts): what `up`
      * will do, and the subscriptions that decision is about. Absent when it could not be looked up.
      */
@@ -79,6 +84,7 @@ const rules: Record<string, z.ZodType> = {
         })
         .optional(),
     repairExisting: z.boolean({ error: "must be true or false" }).optional(),
+    takeOver: z.boolean({ error: "must be true or false" }).optional(),
     managedBy: z.string().max(400).optional(),
     endpoint: text("the classification API's URL")
         .max(2000, "must be at most 2000 characters")

@@ -16,6 +16,15 @@ export type StoredOutputs = Record<string, unknown>;
 export const MIGRATIONS: Readonly<Record<number, (outputs: StoredOutputs) => StoredOutputs>> = {
     /** 0.2.0 records the version that wrote the outputs; shape 1 was written by 0.1.0 only. */
     1: (outputs) => ({ ...outputs, providerVersion: "0.1.0" }),
+    /**
+     * 0.3.0 records the owner its note names. Earlier versions wrote that note on every subscription they
+     * created (`managed by pulumi: <managedBy>`), so the owner is taken to be this resource; one they adopted
+     * by hand has no such note, which the next refresh records (and the next up writes the note).
+     */
+    2: (outputs) =>
+        typeof outputs.managedBy === "string" && outputs.managedBy.length > 0
+            ? { ...outputs, owner: outputs.managedBy }
+            : { ...outputs },
 };
 
 /** The shape version outputs were written in; outputs from before the field existed are shape 1. */

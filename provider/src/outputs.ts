@@ -1,15 +1,17 @@
 // What the provider stores in state for one subscription: the checked inputs plus what the
 // classification system says, built in one place for create, read and update alike.
+import { ownerOf } from "./existing";
 import type { CheckedInputs } from "./inputs";
 import { PROVIDER_VERSION } from "./version";
 import type { Abonnement } from "./wire";
 
 /**
- * Shape version of the outputs this code writes: 1 (0.1.0), 2 (0.2.0: `providerVersion`). Each new
+ * Shape version of the outputs this code writes: 1 (0.1.0), 2 (0.2.0: `providerVersion`), 3 (0.3.0:
+ * `owner`). Each new
  * shape has its step in MIGRATIONS (migrations.ts) and its key list in
  * test/fixtures/upgrade/state-shapes.json.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** Outputs stored in state: the checked inputs plus what the classification system says. */
 export interface SubscriptionOutputs extends CheckedInputs {
@@ -46,6 +48,12 @@ export interface SubscriptionOutputs extends CheckedInputs {
     adopted: boolean;
     /** When this resource adopted it (only when `adopted`): a program can tell an adoption in this run. */
     adoptedAt?: string;
+    /**
+     * The Pulumi resource (`<project>/<stack>/<name>`) the subscription's note names as its owner, as last
+     * read; absent when the note names none (cleared by hand, or adopted before owners were recorded).
+     * Another resource than this one (`managedBy`) means another stack took it over.
+     */
+    owner?: string;
 }
 
 /** How the subscription came under this resource: kept from create through every read and update. */
@@ -97,6 +105,11 @@ export function outputsOf(
         leveringStatus: a.levering.status,
         adopted: history.adopted,
     };
+    // takeOver is an intent for the one write that moves ownership, not a property of the subscription.
+    delete out.takeOver;
+    const owner = ownerOf(a.note);
+    if (owner !== undefined) out.owner = owner;
+    else delete out.owner;
     if (history.adoptedAt) out.adoptedAt = history.adoptedAt;
     else delete out.adoptedAt;
     if (history.endedAbonnementer?.length) {

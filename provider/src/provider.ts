@@ -11,8 +11,9 @@ import { readConnectionSettings, settingSource } from "./connection";
 import { createOrAdopt, planCreate } from "./create";
 import { diffSubscription } from "./diff";
 import type { DestroyBehaviour } from "./domain";
-import { endSubscription, setValidTo } from "./ending";
+import { endSubscription, setNote, setValidTo } from "./ending";
 import { errors, FkError } from "./errors";
+import { type ExistingSubscription, ownerOf, ownNote, type Plan } from "./existing";
 import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
 import { historyOf, outputsOf, SubscriptionOutputs } from "./outputs";
 import { migrateOutputs } from "./migrations";
@@ -89,14 +90,19 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if (result.failures.length > 0) return result;
         const inputs = result.inputs as unknown as CheckedInputs;
         if (Object.keys(previous).length > 0) {
-            // In state already: an adoption stays one while Gyldig fra is the adopted one.
-            if (previous.plan === "adopt" && previous.validFrom === inputs.validFrom) inputs.plan = "adopt";
+            // In state already: what check planned for its creation stays as it was, so a preview's diff
+            // shows only what the program declares (a change of Gyldig fra replaces it, and the engine then
+            // checks again without olds: the plan is made anew).
+            if (typeof previous.plan === "string") inputs.plan = previous.plan as Plan;
+            if (Array.isArray(previous.existing)) inputs.existing = previous.existing as ExistingSubscription[];
             return result;
         }
+        // Recorded only when `up` does more than the engine's create (or replacement) says: adopt or
+        // repair, with the subscriptions that is about, for the preview and the policy pack to show.
         const planned = await this.plan(inputs);
-        if (planned) {
+        if (planned && (planned.plan === "adopt" || planned.plan === "repair")) {
             inputs.plan = planned.plan;
-            if (planned.existing.length > 0) inputs.existing = planned.existing;
+            inputs.existing = planned.existing;
         }
         return result;
     }
@@ -124,8 +130,13 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         return planCreate(api, inputs);
     }
 
+    /** Refuses (rejects) a change no `up` may make: another municipality. */
     diff(_id: string, stored: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.DiffResult> {
-        return Promise.resolve(diffSubscription(migrateOutputs({ ...stored }), news));
+        try {
+            return Promise.resolve(diffSubscription(migrateOutputs({ ...stored }), news));
+        } catch (err) {
+            return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
     }
 
     async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
@@ -150,12 +161,16 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         await mustActFor(api, props.kommunekode, "Laes abonnement", props.endpoint);
         const a = await api.getAbonnement(id);
         if (!a) return { id: "", props: {} };
+        // Taken over by another stack: say so, and leave state as it is (it is never recreated here).
+        const owner = ownerOf(a.note);
+        if (owner !== undefined && owner !== props.managedBy) throw errors.takenOver(id, owner, props.managedBy);
         const system = await api.getItSystemInstans(a.itSystemInstans);
         const sortiment = (await api.getSortiment(a.sortiment)) ?? {
             uuid: a.sortiment,
             brugervendtnoegle: props.sortimentNavn ?? a.sortiment,
         };
         const systemName = system?.navn ?? props.itSystemInstansNavn ?? "";
+        // The owner its note names is recorded as `owner`; none recorded makes the next `up` write it.
         const inputs = inputsOf(props, a, sortiment.brugervendtnoegle);
         return { id, props: outputsOf(inputs, a, sortiment, systemName, historyOf(props)) };
     }
@@ -173,7 +188,10 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
                 `subscription ${id} no longer exists; run \`pulumi refresh\` and then \`pulumi up\` to create it again`,
             );
         }
-        if (current.version !== olds.version) throw errors.concurrentChange(id);
+        const owner = ownerOf(current.note);
+        const ours = owner === undefined || owner === olds.managedBy || owner === news.managedBy;
+        if (!ours && news.takeOver !== true) throw errors.takenOver(id, owner, news.managedBy);
+        if (ours && current.version !== olds.version) throw errors.concurrentChange(id);
         const to = news.validTo ?? null;
         if (current.virkning.to !== to) {
             const version = current.version;
@@ -186,6 +204,12 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
             if (!changed) throw errors.rejected("Ret abonnement", 404, `subscription ${id} was deleted meanwhile`);
             current = changed;
         }
+        const note = ownNote(news.managedBy);
+        if (current.note !== note) {
+            const claimed = await setNote(api, current, note);
+            if (!claimed) throw errors.concurrentChange(id);
+            current = claimed;
+        }
         const sortiment = { uuid: olds.sortimentUuid, brugervendtnoegle: olds.sortimentNavn };
         const inputs = { ...news, validFrom: olds.validFrom };
         return { outs: outputsOf(inputs, current, sortiment, olds.itSystemInstansNavn, historyOf(olds)) };
@@ -197,12 +221,16 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if (behaviour === "retain") return;
         const api = this.client(props.endpoint);
         await mustActFor(api, props.kommunekode, DESTROY_OPERATION[behaviour], props.endpoint);
+        const current = await api.getAbonnement(id);
+        if (!current) return;
+        // Taken over by another stack: it is theirs now; this stack only forgets it.
+        const owner = ownerOf(current.note);
+        if (owner !== undefined && owner !== props.managedBy) return;
         if (behaviour === "delete") {
             await api.deleteAbonnement(id);
             return;
         }
-        const current = await api.getAbonnement(id);
-        if (!current || current.livscyklus === "Passiv") return;
+        if (current.livscyklus === "Passiv") return;
         if (behaviour === "passivate") await api.passivate(id);
         else await endSubscription(api, current);
     }

@@ -49,7 +49,9 @@ export interface SortimentSubscriptionArgs {
     /**
      * The municipality the subscription belongs to, as its four-digit kommunekode (e.g. "0101" for
      * København). Before every write the provider asks the classification API whom the credentials act
-     * for, and refuses when it is another municipality. Changing it replaces the subscription.
+     * for, and refuses when it is another municipality. Changing it is refused before anything is written
+     * (FK_MUNICIPALITY_CHANGE): credentials act for one municipality, so move a stack in two steps
+     * (destroy with the old municipality's credentials, then up with the new one's).
      * @default the stack config kommune:kode (required: there is no default municipality)
      */
     kommunekode?: pulumi.Input<string>;
@@ -82,11 +84,20 @@ export interface SortimentSubscriptionArgs {
      * a Gyldig til). `false` refuses it before anything is written (in `pulumi preview` too), naming it.
      * `true` repairs it in the same `pulumi up`: the wrong one is ended (Gyldig til = today; its history
      * is kept, never deleted), then the declared one is created; `preview` shows that plan first.
-     * One that has the declared values is always adopted as it is, with no write, whatever its Gyldig
-     * fra when validFrom is left out.
+     * One that has the declared values is always adopted as it is (values and dates untouched; one write
+     * of its note records this resource as its owner), whatever its Gyldig fra when validFrom is left out.
      * @default false
      */
     repairExisting?: pulumi.Input<boolean>;
+    /**
+     * What to do when the active subscription is managed by another stack (its note names that stack's
+     * resource). `false` refuses it before anything is written, in `pulumi preview` too, naming that stack.
+     * `true` moves it to this resource with one write of its note (values and dates untouched); the stack
+     * that lost it then refuses to change or recreate it (FK_TAKEN_OVER), and destroying it there only
+     * forgets it. Set it for the run that moves the subscription, then unset it.
+     * @default false
+     */
+    takeOver?: pulumi.Input<boolean>;
 }
 
 /**
@@ -141,6 +152,8 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly repairedAt: pulumi.Output<string | undefined>;
     /** The version of this provider that last wrote the resource's state (create, refresh or update). */
     declare public readonly providerVersion: pulumi.Output<string>;
+    /** The Pulumi resource (`<project>/<stack>/<name>`) the subscription's note names as its owner, as last read. */
+    declare public readonly owner: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -175,6 +188,7 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
                 endedAbonnementer: undefined,
                 repairedAt: undefined,
                 providerVersion: undefined,
+                owner: undefined,
             },
             opts,
             RESOURCE_MODULE,

@@ -4,7 +4,7 @@
 import type { AbonnementFilter, ClassificationApi } from "./classification-api";
 import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION, UUID_PATTERN } from "./domain";
 import { FkError } from "./errors";
-import { describeExisting, ExistingSubscription, madeByPulumi, Mismatch, mismatches } from "./existing";
+import { describeExisting, ExistingSubscription, madeByPulumi, Mismatch, mismatches, ownerStack } from "./existing";
 import { describeKommune } from "./kommuner";
 import type { Abonnement } from "./wire";
 
@@ -13,7 +13,8 @@ import type { Abonnement } from "./wire";
  *
  * - `done`: correct, delivered, and under code (a stack holds it, or a Pulumi stack created it).
  * - `pending`: correct and under code; delivery to the debtor system still pending (up to a day).
- * - `by-hand`: correct, made by hand in the web UI, not yet under code; `pulumi up` adopts it with no write.
+ * - `by-hand`: correct, made by hand in the web UI, not yet under code; `pulumi up` adopts it (its values
+ *   untouched; one write of its note records the stack as owner).
  * - `wrong-values`: an active subscription with other values (see `mismatches`).
  * - `ended`: only ended or passivated subscriptions; `pulumi up` creates a new one from today.
  * - `missing`: none at all; `pulumi up` creates it.
@@ -186,13 +187,13 @@ function judgeRight(s: SurveyedSubscription, base: { kommunekode: string; mismat
             state: "by-hand",
             subscription: s,
             detail: `made by hand by ${s.oprettetAf} on ${s.oprettet.slice(0, 10)} with the task's values; ${delivery}; not yet under code`,
-            next: "pulumi up adopts it (no write)",
+            next: "pulumi up adopts it (its values untouched; one write of its note records the stack as owner)",
         };
     }
     return {
         ...base,
         state: delivered ? "done" : "pending",
         subscription: s,
-        detail: `subscription ${s.uuid} is in force with the task's values; ${delivery}`,
+        detail: `subscription ${s.uuid} is in force with the task's values${s.owner ? `, managed by the stack ${ownerStack(s.owner)}` : ""}; ${delivery}`,
     };
 }

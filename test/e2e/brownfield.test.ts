@@ -1,6 +1,6 @@
 // Already done by hand: the root program, through the real CLI with the policy pack, against a
 // stand-in that holds what municipalities clicked into the web UI in 2023. A correct one is adopted
-// with no write; a wrong one is refused before any write, and repaired only when asked (in preview
+// with its values untouched (one write of its note records the stack as its owner); a wrong one is refused before any write, and repaired only when asked (in preview
 // first); ended and passive ones do not block; a kill in the middle of a repair converges.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -51,7 +51,7 @@ async function brownfield(seeded: AbonnementSeed[]) {
 /** The policy pack, by path: the stack's program is a copy in another folder. */
 const policy = ["--policy-pack", path.join(repoRoot, "policy")];
 
-describe("already done by hand: a correct subscription is adopted with no write", function () {
+describe("already done by hand: a correct subscription is adopted, its values untouched", function () {
     let w: Awaited<ReturnType<typeof brownfield>>;
     let uuid: string;
     before(async function () {
@@ -67,18 +67,22 @@ describe("already done by hand: a correct subscription is adopted with no write"
         assert.equal(w.writes(), 0);
     });
 
-    it("up adopts it whatever its Gyldig fra, says so in one line, and writes nothing", async function () {
+    it("up adopts it whatever its Gyldig fra, says so in one line, and writes only its note", async function () {
         const up = await w.ws.up(policy);
         assert.equal(up.code, 0, up.output);
         assert.match(up.output, /Policies:\s+✅ fk-klassifikation/);
         // The progress view repeats a resource's message on its line; Diagnostics has it once.
         const diagnostics = up.output.slice(up.output.indexOf("Diagnostics:"));
         const said = diagnostics.match(
-            /adopted subscription [0-9a-f-]{36} \(made by .+? on \d{4}-\d{2}-\d{2}, Gyldig fra [\d-]+\): nothing was written/g,
+            /adopted subscription [0-9a-f-]{36} \(made by .+? on \d{4}-\d{2}-\d{2}, Gyldig fra [\d-]+\): its values are untouched; its note now names this stack as its owner/g,
         );
         assert.equal(said?.length, 1, up.output);
         assert.ok(said[0].includes(uuid) && said[0].includes(BY) && said[0].includes("2023-06-01"), said[0]);
-        assert.equal(w.writes(), 0, "no write reached the API");
+        assert.equal(w.writes(), 1, "one write");
+        assert.equal(w.s.server.stats().retAbonnement?.total, 1, "a Ret of the note alone");
+        const [noted] = await w.all();
+        assert.deepEqual(noted.virkning, { from: "2023-06-01", to: null }, "its dates untouched");
+        assert.match(noted.note, /^managed by pulumi: gb10-borgerblikket\/dev\/borgerblikket-debitorsystem$/);
         const out = await w.ws.outputs();
         assert.equal(out.abonnementUuid, uuid);
         const abonnement = out.abonnement as Record<string, unknown>;
@@ -88,7 +92,8 @@ describe("already done by hand: a correct subscription is adopted with no write"
         assert.equal(abonnement.oprettet, "2023-06-01T08:12:00.000Z");
     });
 
-    it("then preview --expect-no-changes passes, refresh changes nothing, nor does the next day; still no write", async function () {
+    it("then preview --expect-no-changes passes, refresh changes nothing, nor does the next day; no further write", async function () {
+        w.s.server.resetStats();
         const again = await w.ws.preview(["--expect-no-changes", ...policy]);
         assert.equal(again.code, 0, again.output);
         const refresh = await w.ws.refresh(["--expect-no-changes"]);

@@ -1,7 +1,7 @@
 // The fleet meets the brownfield: the stand-in's seed of all 98 municipalities in mixed states (most
 // done by hand in 2023, some with skemaversion 1.2 or an end date, some ended or passivated, some never
 // made). `fleet survey` reads it all with each row's own credentials, with no stack and no Pulumi CLI;
-// `fleet up` then adopts the right ones with no write, refuses the wrong ones unless --repair, and
+// `fleet up` then adopts the right ones (values untouched, one write of the note records the owner), refuses the wrong ones unless --repair, and
 // creates the missing ones; `fleet status` agrees with the survey.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -162,13 +162,13 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
         assert.equal(byKode.get(byHand).task, "by-hand");
         assert.match(
             byKode.get(byHand).message,
-            /made by hand by .* not yet under code \(next: pulumi up adopts it \(no write\)\)/,
+            /made by hand by .* not yet under code \(next: pulumi up adopts it \(its values untouched; one write of its note records the stack as owner\)\)/,
         );
         assert.equal(byKode.get(missing).task, "missing");
         assert.equal(byKode.get(missing).result, "failed");
     });
 
-    it("fleet up adopts the right ones with no write, creates the ended and missing ones, refuses the wrong ones", async function () {
+    it("fleet up adopts the right ones (one write of the note each), creates the ended and missing ones, refuses the wrong ones", async function () {
         const only = [
             ...ofCase("by-hand").slice(0, 3),
             ...ofCase("wrong-skemaversion").slice(0, 1),
@@ -197,7 +197,15 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
         );
         assert.doesNotMatch(refused.message, /creating \(\d+s\)/, "the reason only, not the engine's progress");
         assert.equal(s.server.stats().opretAbonnement?.total, 2, "only the ended and the missing one were created");
-        assert.equal(s.server.stats().retAbonnement, undefined, "nothing was ended or changed");
+        assert.equal(s.server.stats().retAbonnement?.total, 3, "one Ret of the note per adoption, nothing ended");
+        // The read-only survey (no stacks) now sees the adopted ones as under code, with their stacks.
+        const survey = await fleet(["survey", "--only", ofCase("by-hand").slice(0, 3).join(",")]);
+        assert.equal(survey.code, 0, survey.output);
+        for (const m of report().municipalities) {
+            assert.equal(m.state, "done", m.kommunekode);
+            assert.equal(m.subscription.underCode, true, m.kommunekode);
+            assert.match(m.detail, /managed by the stack \S+\//, m.kommunekode);
+        }
 
         const repair = await fleet(["up", "--only", only.join(","), "--concurrency", "2", "--repair"]);
         assert.equal(repair.code, 0, repair.output);

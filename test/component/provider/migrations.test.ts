@@ -83,6 +83,19 @@ describe("state shapes and their migrations", function () {
         );
     });
 
+    it("step 2 -> 3 takes the resource as the owner its note names (earlier versions wrote that note)", function () {
+        const recorded = MIGRATIONS[1](recordedOutputs("0.1.0"));
+        const migrated = MIGRATIONS[2](recorded);
+        assert.deepEqual(migrated, { ...recorded, owner: recorded.managedBy });
+        assert.equal(typeof migrated.owner, "string");
+        // No managedBy recorded: no owner is assumed (the next refresh reads it from the note).
+        assert.deepEqual(MIGRATIONS[2]({ stateVersion: 2, managedBy: "" }), { stateVersion: 2, managedBy: "" });
+        assert.deepEqual(
+            Object.keys(migrated).filter((k) => !SHAPES["3"].includes(k)),
+            [],
+        );
+    });
+
     it("every recorded version's outputs migrate into today's shape: a renamed or dropped key needs a step", function () {
         for (const version of recordedVersions()) {
             const recorded = recordedOutputs(version);

@@ -96,17 +96,25 @@ describe("the provider acts only for the stack's municipality", function () {
         assert.equal(s.server.stats().retAbonnement?.total, 1, "the owner ends it");
     });
 
-    it("a kommunekode change replaces the subscription: another municipality's is another subscription", async function () {
+    it("a kommunekode change is refused before anything is written (FK_MUNICIPALITY_CHANGE)", async function () {
         const p = new SortimentSubscriptionProvider(new HttpClassificationApi(settings(s.url, s.kommuner[0].token)));
         const olds = {
             ...(await p.check({}, { ...gb10, kommunekode: "0101" })).inputs,
             kommunekode: "0101",
             sortimentNavn: "Borgerblikket",
+            abonnementUuid: "0f0f0f0f-0000-4000-8000-000000000001",
         };
         const news = (await p.check(olds, { ...gb10, kommunekode: "0751" })).inputs;
-        const diff = await p.diff("x", olds, news);
-        assert.ok(diff.replaces?.includes("kommunekode"));
-        assert.equal(diff.deleteBeforeReplace, false);
+        s.server.resetStats();
+        await assert.rejects(
+            p.diff("x", olds as never, news as never),
+            (e: FkError) =>
+                e.code === "FK_MUNICIPALITY_CHANGE" &&
+                /from 0101 to 0751/.test(e.message) &&
+                /København \(0101\).*Aarhus \(0751\)/.test(e.message) &&
+                /pulumi destroy/.test(e.message),
+        );
+        assert.equal(writes(), 0);
     });
 });
 
