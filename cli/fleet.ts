@@ -1,7 +1,7 @@
 // fleet: task GB1.0 for many municipalities at once, one stack per municipality, over the real CLI.
 //
 //   npm run fleet -- <preview|up|refresh|destroy|status> --inventory FILE [--concurrency N (default: the cores)]
-//                    [--report report.json] [--only 0101,0751] [--force] [--repair] [--take-over] [--verbose] [--state-dir DIR]
+//                    [--report report.json] [--only 0101,0751] [--force] [--repair] [--take-over] [--clear-dead-locks] [--verbose] [--state-dir DIR]
 //   npm run fleet -- survey --inventory FILE [--report report.json] [--html page.html] [--only ...]   read-only, no stacks
 //   (status takes --html too: one self-contained page of every municipality's state, see cli/page.ts)
 //
@@ -12,6 +12,7 @@
 // what municipalities made by hand with the task's values, and refuses one with other values unless
 // --repair (or the row's column repair) asks to end it and create the task's one. --take-over moves a
 // subscription another stack manages to the fleet's stack of its municipality (one write of its note).
+// --clear-dead-locks removes a stack's lock left by a fleet run that was killed (never a live run's).
 // Exit codes of survey and status: 0 all done, 10 some wait for delivery, 1 any not done.
 // The inventory is the whole truth about each municipality's connection: no FK_KLASSIFIKATION_* setting
 // of the shell reaches a stack. What may be shared by all (a CA bundle, the deadline) is given with
@@ -30,7 +31,7 @@ import { ConnectionSettingKey, exitCodeOf, SHARED_CONNECTION_SETTINGS, SurveySta
 import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE =
-    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--take-over] [--html FILE] [--setting KEY=VALUE ...] [--verbose] [--state-dir DIR]";
+    "usage: npm run fleet -- <preview|up|refresh|destroy|status|survey> --inventory FILE [--concurrency N] [--report FILE] [--only KODER] [--force] [--repair] [--take-over] [--clear-dead-locks] [--html FILE] [--setting KEY=VALUE ...] [--verbose] [--state-dir DIR]";
 
 interface Command {
     operation: FleetOperation | "survey";
@@ -45,6 +46,7 @@ interface Command {
         force?: boolean;
         repair?: boolean;
         "take-over"?: boolean;
+        "clear-dead-locks"?: boolean;
         html?: string;
         setting?: string[];
         verbose?: boolean;
@@ -87,6 +89,7 @@ function parseCommand(argv: string[]): Command {
             force: { type: "boolean", default: false },
             repair: { type: "boolean", default: false },
             "take-over": { type: "boolean", default: false },
+            "clear-dead-locks": { type: "boolean", default: false },
             html: { type: "string" },
             setting: { type: "string", multiple: true },
             verbose: { type: "boolean", default: false },
@@ -161,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
         force: values.force === true,
         repair: values.repair === true,
         takeOver: values["take-over"] === true,
+        clearDeadLocks: values["clear-dead-locks"] === true,
         settings: command.settings,
         onEvent: (e) => progress.event(e),
     });

@@ -46,6 +46,12 @@ export interface CliContext {
     /** Added to this process's environment for the call. */
     env: Record<string, string>;
     onLine: (line: string) => void;
+    /**
+     * Told the pid of each `up|preview|refresh|destroy` the moment it starts, and when it ends: the
+     * fleet records its runs, so a lock one of them leaves when killed can be told from a live one.
+     * @default none
+     */
+    runs?: { started(pid: number): void; ended(pid: number): void };
 }
 
 /** The outcome of one call: resource changes by kind, and the stack's outputs (after up). */
@@ -57,8 +63,11 @@ export interface CliOutcome {
 /** A failed CLI call; the message holds the CLI's output, for the fleet's error summary. */
 export class CliError extends Error {}
 
-/** Runs the CLI once; rejects with a {@link CliError} holding its output when it exits non-zero. */
-function exec(ctx: CliContext, args: string[]): Promise<void> {
+/**
+ * Runs the CLI once; rejects with a {@link CliError} holding its output when it exits non-zero.
+ * `tracked`: a run that may take the stack's lock, reported to `ctx.runs`.
+ */
+function exec(ctx: CliContext, args: string[], tracked = false): Promise<void> {
     return new Promise((resolve, reject) => {
         const child = spawn(ctx.command, [...args, "--non-interactive"], {
             cwd: ctx.cwd,
@@ -66,6 +75,9 @@ function exec(ctx: CliContext, args: string[]): Promise<void> {
             env: { ...process.env, ...ctx.env, PULUMI_DEBUG_COMMANDS: "true" },
             stdio: ["ignore", "pipe", "pipe"],
         });
+        const runs = tracked ? ctx.runs : undefined;
+        const pid = child.pid;
+        if (runs && pid !== undefined) runs.started(pid);
         let output = "";
         let partial = "";
         const onData = (chunk: Buffer) => {
@@ -79,6 +91,7 @@ function exec(ctx: CliContext, args: string[]): Promise<void> {
         child.stderr.on("data", onData);
         child.on("error", reject);
         child.on("close", (code, signal) => {
+            if (runs && pid !== undefined) runs.ended(pid);
             if (partial.trim()) ctx.onLine(partial);
             if (code === 0) resolve();
             else reject(new CliError(`pulumi ${args[0]} exited with ${signal ?? `code ${code}`}:\n${output}`));
@@ -144,10 +157,10 @@ export async function runStackCommand(
         if (command === "up" || command === "preview") {
             if (!program) throw new Error(`pulumi ${command} needs the program`);
             await withInlineProgram(program, (address) =>
-                exec(ctx, [...args, `--client=${address}`, "--exec-kind", "auto.inline"]),
+                exec(ctx, [...args, `--client=${address}`, "--exec-kind", "auto.inline"], true),
             );
         } else {
-            await exec(ctx, args);
+            await exec(ctx, args, true);
         }
         return readEventLog(eventLog);
     } finally {
@@ -184,4 +197,9 @@ export async function prepareStack(ctx: CliContext, config: Record<string, strin
     const doc = fs.existsSync(file) ? YAML.parseDocument(fs.readFileSync(file, "utf8")) : new YAML.Document({});
     for (const [key, value] of Object.entries(config)) doc.setIn(["config", key], value);
     fs.writeFileSync(file, doc.toString());
+}
+
+/** Removes the stack's locks (`pulumi cancel`): only ever for a lock the fleet judged its own dead run's. */
+export async function cancelStack(ctx: CliContext): Promise<void> {
+    await exec(ctx, ["cancel", "--yes", "--stack", ctx.stack]);
 }

@@ -9,8 +9,9 @@ import * as fs from "node:fs";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import type { InventoryRow } from "./inventory";
 import { fingerprint, Journal, lastUpOf, programFingerprint, unchangedSince } from "./journal";
+import { RunRecords, withDeadLocksCleared } from "./locks";
 import { isNoStack, Outcome, perform } from "./operations";
-import type { CliContext } from "./pulumi";
+import { cancelStack, CliContext } from "./pulumi";
 import { ensureProject, stackEnv, stackName } from "./stacks";
 import { errorSummary } from "./summary";
 import type { FleetOptions, StackResult } from "./types";
@@ -26,6 +27,8 @@ interface Run {
     command: string;
     /** The program's fingerprint, hashed once for the run. */
     program: string;
+    /** The CLI runs under way per stack, so a lock a killed run left can be told from a live one. */
+    records: RunRecords;
 }
 
 /** The outcome of the row's operation: skipped when unchanged, else performed, any failure as a value. */
@@ -41,7 +44,13 @@ async function outcomeOf(row: InventoryRow, run: Run, ctx: CliContext | Error): 
     if (ctx instanceof Error) return { result: "failed", message: ctx.message, changes: {} };
     const at = () => new Date().toISOString();
     try {
-        const outcome = await perform(ctx, row, opts);
+        const outcome = await withDeadLocksCleared(
+            ctx,
+            run.records,
+            opts.clearDeadLocks === true,
+            () => perform(ctx, row, opts),
+            () => cancelStack(ctx),
+        );
         if (opts.operation === "up")
             journal.set(name, { fingerprint: fp, operation: "up", result: "succeeded", at: at() });
         if (opts.operation === "refresh" || opts.operation === "destroy") journal.forget(name);
@@ -64,6 +73,10 @@ function contextOf(row: InventoryRow, run: Run): CliContext | Error {
             stack: stackName(row),
             env: stackEnv(row, run.opts),
             onLine: (line) => run.opts.onEvent({ kind: "output", row, line }),
+            runs: {
+                started: (pid) => run.records.started(stackName(row), pid, run.opts.operation),
+                ended: (pid) => run.records.ended(stackName(row), pid),
+            },
         };
     } catch (err) {
         return err as Error;
@@ -102,6 +115,7 @@ export async function runFleet(opts: FleetOptions): Promise<StackResult[]> {
         journal: new Journal(opts.stateDir),
         command: pulumiCommand.command,
         program: programFingerprint(),
+        records: new RunRecords(opts.stateDir),
     };
     const results = new Array<StackResult>(opts.rows.length);
     let next = 0;

@@ -40,6 +40,11 @@ export interface FleetOptions {
     repair?: boolean;
     /** Take over every row's subscription that another stack manages (takeOver). @default false */
     takeOver?: boolean;
+    /**
+     * Remove a stack's lock when it is the fleet's own run that died (killed with the fleet), then run the
+     * stack; a live run's lock or someone else's is never removed. @default false: such a stack fails, saying so
+     */
+    clearDeadLocks?: boolean;
     /** Connection settings shared by every row (--setting caBundleFile=...): see SHARED_CONNECTION_SETTINGS. */
     settings?: Partial<Record<ConnectionSettingKey, string>>;
     onEvent: (event: FleetEvent) => void;
