@@ -8,6 +8,7 @@ import { z } from "zod";
 import {
     ANY_CASE_UUID_PATTERN,
     endpointProblem,
+    maskUrl,
     isKommunekode,
     KMD_OPUS_DEBITOR,
     KOMMUNEKODE_RULE,
@@ -178,7 +179,7 @@ export function readInventory(file: string): InventoryRow[] {
                 const field = keys.length ? keys.join(", ") : issue.path.join(".") || "(row)";
                 const value = keys.length ? undefined : raw?.[String(issue.path[0])];
                 problems.push(
-                    `${file}:${line}: ${field}${value === undefined ? "" : ` ${JSON.stringify(value)}`} ${keys.length ? `is not a column; allowed: ${FIELDS.join(", ")}` : issue.message}`,
+                    `${file}:${line}: ${field}${value === undefined ? "" : ` ${JSON.stringify(typeof value === "string" ? maskUrl(value) : value)}`} ${keys.length ? `is not a column; allowed: ${FIELDS.join(", ")}` : issue.message}`,
                 );
             }
             continue;

@@ -4,6 +4,7 @@
 // showValue, so a huge input is cut to a readable length.
 import { KMD_OPUS_DEBITOR } from "./domain";
 import { type ExistingSubscription, type Mismatch, ownerStack } from "./existing";
+import { maskUrl } from "./endpoint";
 import { describeKommune } from "./kommuner";
 import { showValue as show } from "./text";
 
@@ -74,7 +75,7 @@ export const errors = {
     unauthorized: (operation: string, endpoint: string) =>
         new FkError(
             "FK_UNAUTHORIZED",
-            `the classification API at ${endpoint} refused the credentials (401) during ${operation}. ` +
+            `the classification API at ${maskUrl(endpoint)} refused the credentials (401) during ${operation}. ` +
                 "Check fk:token (pulumi config set --secret fk:token ...) or the client certificate settings; " +
                 "they must be registered for your municipality",
             401,
@@ -225,7 +226,7 @@ export const errors = {
     deadlineExceeded: (operation: string, endpoint: string, deadlineMs: number, attempts: number, cause: string) =>
         new FkError(
             "FK_TIMEOUT",
-            `the classification API at ${endpoint} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
+            `the classification API at ${maskUrl(endpoint)} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
                 `(${attempts} attempt(s); last: ${cause || "no answer"}). ${NOTHING_WRITTEN}. ` +
                 "Check that fk:endpoint is the classification API and that it is up; if it is only slow, raise fk:deadlineMs " +
                 "(pulumi config set fk:deadlineMs 120000)",
@@ -239,7 +240,7 @@ export const errors = {
         new FkError(
             "FK_WRONG_MUNICIPALITY",
             `refusing ${operation}: this stack's subscription belongs to ${describeKommune(expected)}, but the credentials ` +
-                `for ${endpoint} act for ${describeKommune(actual)}. Nothing was sent. Configure ${describeKommune(expected)}'s own ` +
+                `for ${maskUrl(endpoint)} act for ${describeKommune(actual)}. Nothing was sent. Configure ${describeKommune(expected)}'s own ` +
                 "token or certificate for this stack (printf '%s' \"$TOKEN\" | pulumi config set --secret fk:token), " +
                 `or, if the stack is really for ${describeKommune(actual)}, set kommune:kode to ${actual}`,
         ),
@@ -248,7 +249,7 @@ export const errors = {
     tlsFailure: (operation: string, endpoint: string, cause: string) =>
         new FkError(
             "FK_TLS",
-            `TLS with ${endpoint} failed during ${operation}: ${cause}. The connection was refused, nothing was sent. ` +
+            `TLS with ${maskUrl(endpoint)} failed during ${operation}: ${cause}. The connection was refused, nothing was sent. ` +
                 "Check that fk:caBundle(File) trusts the endpoint's certificate and that the client certificate " +
                 "(fk:clientCertificate/fk:clientKey or fk:pfx) is valid, unexpired and registered for your municipality",
         ),

@@ -149,9 +149,8 @@ function unknownInputs(news: Record<string, unknown>): CheckFailure[] {
 function ruleFailure(key: string, value: unknown, ruleMessage: string): CheckFailure {
     if (value === undefined || value === null)
         return { property: key, reason: `${key} ${MISSING[key] ?? "is required"}` };
-    // An endpoint may carry user:password; never echo it.
-    const shown = key === "endpoint" && typeof value === "string" ? value.replace(/\/\/[^/@]*@/, "//***@") : value;
-    return { property: key, reason: `${key} is ${show(shown)}: ${ruleMessage}` };
+    // showValue masks a credential in a URL (an endpoint may carry user:password): never echoed.
+    return { property: key, reason: `${key} is ${show(value)}: ${ruleMessage}` };
 }
 
 /**

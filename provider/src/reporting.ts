@@ -6,6 +6,7 @@
 // filter drops exactly that one echo; anything else on stderr passes. FK_KLASSIFIKATION_DEBUG=1
 // keeps the echo, stack and all, for debugging.
 
+import { hasUrlCredentials } from "./endpoint";
 import type { CheckFailure } from "./inputs";
 import { MAX_SHOWN_CHARACTERS } from "./text";
 
@@ -40,8 +41,8 @@ export async function reported<T>(operation: () => Promise<T>): Promise<T> {
  * Check failures as the engine should get them. The engine prints a failure that names a property
  * with that property's whole value ("property sortiment value {...} has a problem: ..."); for a value
  * longer than a message shows (or a property the program did not set, such as a missing required
- * input), the property is left out, so the engine prints only the reason, which names the input and
- * shows its value cut to a readable length.
+ * input), or one with a credential in a URL, the property is left out, so the engine prints only the
+ * reason, which names the input and shows its value cut to a readable length and masked.
  */
 export function forEngine(
     failures: CheckFailure[] | undefined,
@@ -54,7 +55,9 @@ export function forEngine(
         } catch {
             shown = "";
         }
-        const readable = f.property in (news ?? {}) && shown.length <= MAX_SHOWN_CHARACTERS;
+        // The engine prints the value as it is: never one that carries a credential in a URL.
+        const readable =
+            f.property in (news ?? {}) && shown.length <= MAX_SHOWN_CHARACTERS && !hasUrlCredentials(shown);
         return readable ? f : { property: "", reason: f.reason };
     });
 }

@@ -11,6 +11,8 @@ import {
     RESOURCE_MODULE,
     RESOURCE_TYPE,
 } from "./domain";
+import { hasUrlCredentials, maskUrl } from "./endpoint";
+import { errors } from "./errors";
 
 // The shim's text is in every stack's state: Prettier and the lint leave it exactly as it is
 // (test/component/provider/upgrade-guard.test.ts compares its hash with the latest release's).
@@ -101,6 +103,33 @@ export interface SortimentSubscriptionArgs {
 }
 
 /**
+ * A credential in the endpoint URL stops the program before the resource is registered: before the
+ * engine starts the provider, so the stack's configuration (which Pulumi records with the provider in
+ * state) is never written with it. The message shows the URL masked.
+ */
+function refuseCredentialsIn(endpoint: pulumi.Input<string> | undefined, fromConfig: boolean): void {
+    if (typeof endpoint !== "string" || !hasUrlCredentials(endpoint)) return;
+    const setting = fromConfig ? "fk:endpoint (or FK_KLASSIFIKATION_ENDPOINT)" : "the resource's endpoint";
+    throw new pulumi.RunError(
+        errors.invalidConnection(
+            setting,
+            "must not contain credentials; give the token with `printf '%s' \"$TOKEN\" | pulumi config set --secret fk:token`, or a client certificate",
+            endpoint,
+        ).message,
+    );
+}
+
+/**
+ * The endpoint as the resource passes it on: a credential in the URL never leaves the program (the
+ * provider refuses such an endpoint anyway, and the engine, policies and state see it masked).
+ */
+function masked(endpoint: pulumi.Input<string> | undefined): pulumi.Input<string> | undefined {
+    if (endpoint === undefined || typeof endpoint === "string")
+        return endpoint === undefined ? undefined : maskUrl(endpoint);
+    return pulumi.output(endpoint).apply(maskUrl);
+}
+
+/**
  * A municipality's subscription (abonnement) of an it-systeminstans to a sortiment in FK Klassifikation.
  *
  * The resource id is the subscription's uuid. Connection settings come from stack config (`fk:endpoint`,
@@ -156,6 +185,10 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
     declare public readonly owner: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SortimentSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+        const endpoint =
+            args.endpoint ??
+            (new pulumi.Config("fk").get<string>("endpoint") || process.env.FK_KLASSIFIKATION_ENDPOINT || undefined);
+        refuseCredentialsIn(endpoint, args.endpoint === undefined);
         super(
             shim,
             name,
@@ -166,11 +199,7 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
                 validTo: args.validTo,
                 onDestroy: args.onDestroy,
                 kommunekode: args.kommunekode ?? new pulumi.Config("kommune").get<string>("kode"),
-                endpoint:
-                    args.endpoint ??
-                    (new pulumi.Config("fk").get<string>("endpoint") ||
-                        process.env.FK_KLASSIFIKATION_ENDPOINT ||
-                        undefined),
+                endpoint: masked(endpoint),
                 managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
                 abonnementUuid: undefined,
                 sortimentUuid: undefined,

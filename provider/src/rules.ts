@@ -5,4 +5,4 @@ export * from "./domain";
 export * from "./kommuner";
 export * from "./text";
 export { addDays, danishToday, isCalendarDate } from "./dates";
-export { endpointProblem, isLoopback } from "./endpoint";
+export { endpointProblem, hasUrlCredentials, isLoopback, maskUrl, maskUrlsIn } from "./endpoint";

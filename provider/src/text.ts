@@ -1,5 +1,6 @@
 // How values appear in messages. Every user-facing message (provider errors, check failures, policy
 // violations) shows a value through showValue, so a 10,000-character input is never echoed in full.
+import { maskUrlsIn } from "./endpoint";
 
 /** Longest part of a value a message shows. */
 export const MAX_SHOWN_CHARACTERS = 80;
@@ -16,8 +17,10 @@ export function showValue(value: unknown, max: number = MAX_SHOWN_CHARACTERS): s
     if (value === undefined) return "(not set)";
     let text: string;
     if (typeof value === "string") {
-        if (value.length <= max) return JSON.stringify(value);
-        return `${JSON.stringify(`${value.slice(0, max)}…`)} (${value.length} characters)`;
+        // A credential in a URL is never shown (see maskUrl).
+        const safe = maskUrlsIn(value);
+        if (safe.length <= max) return JSON.stringify(safe);
+        return `${JSON.stringify(`${safe.slice(0, max)}…`)} (${safe.length} characters)`;
     }
     try {
         text = JSON.stringify(value) ?? plain(value);
