@@ -29,7 +29,8 @@ export type FkErrorCode =
     | "FK_OWNED_ELSEWHERE"
     | "FK_TAKEN_OVER"
     | "FK_NOTHING_IN_FORCE"
-    | "FK_MUNICIPALITY_CHANGE";
+    | "FK_MUNICIPALITY_CHANGE"
+    | "FK_PROXY";
 
 export class FkError extends Error {
     readonly code: FkErrorCode;
@@ -243,6 +244,18 @@ export const errors = {
                 `for ${maskUrl(endpoint)} act for ${describeKommune(actual)}. Nothing was sent. Configure ${describeKommune(expected)}'s own ` +
                 "token or certificate for this stack (printf '%s' \"$TOKEN\" | pulumi config set --secret fk:token), " +
                 `or, if the stack is really for ${describeKommune(actual)}, set kommune:kode to ${actual}`,
+        ),
+
+    /** The egress proxy answered the request itself (407: it wants credentials). */
+    proxyRefused: (operation: string, proxy: string, source: string, status: number) =>
+        new FkError(
+            "FK_PROXY",
+            `the proxy ${proxy} (from ${source}) refused ${operation} (${status}${status === 407 ? ": Proxy Authentication Required" : ""}); ` +
+                "nothing reached the classification API. " +
+                (status === 407
+                    ? `Give the proxy's credentials in ${source} (http://user:password@host:port), or ask your network team`
+                    : `Check that the proxy lets this host reach the endpoint, or name the endpoint's host in NO_PROXY to go direct`),
+            status,
         ),
 
     /** TLS failed: never retried, never downgraded. */

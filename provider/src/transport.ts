@@ -4,11 +4,11 @@
 // exception: the caller decides whether "unreachable" is a failure (most operations) or an unknown
 // outcome to look up (Opret). Only a TLS failure is thrown, because nothing can recover from it.
 import axios, { AxiosInstance, AxiosResponse, Method } from "axios";
-import * as https from "node:https";
 import { ConnectionSettings, secretsOf } from "./connection";
 import { errors, FkError } from "./errors";
 import { DebugLog, makeDebugLog, redact } from "./redaction";
 import { backoffDelay, sleep } from "./retry";
+import { agentFor, EgressProxy } from "./proxy";
 import { checkCertificateDates, explainReset, networkCause, tlsCode, tlsExplanation } from "./tls";
 
 /** Statuses that an idempotent request is retried on. */
@@ -44,8 +44,10 @@ type Attempt = { kind: "response"; res: AxiosResponse } | { kind: "failed"; caus
 export class HttpTransport {
     private readonly http: AxiosInstance;
     private readonly log: DebugLog;
-    /** Every secret of the connection, for redaction. */
+    /** Every secret of the connection, for redaction (the proxy's password too). */
     readonly secrets: readonly string[];
+    /** The egress proxy the endpoint is reached through, if the environment names one. */
+    readonly proxy?: EgressProxy;
 
     constructor(
         readonly settings: ConnectionSettings,
@@ -54,18 +56,22 @@ export class HttpTransport {
         this.secrets = secretsOf(settings);
         this.log = makeDebugLog(this.secrets);
         if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, settings.endpoint);
-        const agent = new https.Agent({
-            keepAlive: true,
+        const { agent, proxy } = agentFor(settings.endpoint, {
             ...(settings.caBundle ? { ca: settings.caBundle } : {}),
             ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
             ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
             ...(settings.pfx ? { pfx: settings.pfx, passphrase: settings.pfxPassphrase } : {}),
             rejectUnauthorized: true,
         });
+        this.proxy = proxy;
+        if (proxy) this.secrets = [...this.secrets, ...proxySecrets(proxy.url)];
         this.http = axios.create({
             baseURL: `${settings.endpoint}/api/v1`,
             timeout: settings.timeoutMs,
             httpsAgent: agent,
+            ...(proxy ? { httpAgent: agent } : {}),
+            // The agent tunnels through the proxy the environment names (proxy.ts); axios's own proxy
+            // support would send the request itself to the proxy, breaking end-to-end TLS.
             proxy: false,
             maxRedirects: 0,
             validateStatus: () => true,
@@ -95,6 +101,10 @@ export class HttpTransport {
                 timeout: Math.min(this.settings.timeoutMs, remaining),
             });
             this.log(`${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${n + 1})`);
+            // The proxy answered the tunnel itself: it wants credentials.
+            if (this.proxy && res.status === 407) {
+                throw errors.proxyRefused(operation, this.proxy.shown, this.proxy.source, res.status);
+            }
             if (last || !RETRYABLE_STATUS.has(res.status)) return { kind: "response", res };
             return { kind: "failed", cause: `HTTP ${res.status}`, retryAfter: res.headers["retry-after"] as string };
         } catch (err) {
@@ -108,8 +118,9 @@ export class HttpTransport {
                     explained ? `${explained} (${cause})` : cause,
                 );
             }
-            this.log(`${operation}: ${method} ${url} failed: ${cause} (attempt ${n + 1})`);
-            return { kind: "failed", cause };
+            const via = this.proxy ? ` (through the proxy ${this.proxy.shown} from ${this.proxy.source})` : "";
+            this.log(`${operation}: ${method} ${url} failed: ${cause}${via} (attempt ${n + 1})`);
+            return { kind: "failed", cause: `${cause}${via}` };
         }
     }
 
@@ -150,4 +161,10 @@ export class HttpTransport {
             error: errors.unavailable(req.operation, attempts, explainReset(cause, withCertificate)),
         };
     }
+}
+
+/** The proxy URL's user name and password, as redaction must hide them (also percent-decoded). */
+function proxySecrets(url: string): string[] {
+    const { username, password } = new URL(url);
+    return [password, decodeURIComponent(password), username.length >= 8 ? username : ""].filter((s) => s.length > 0);
 }
