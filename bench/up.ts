@@ -15,7 +15,7 @@ const TOKEN = "-bench-token-up";
 /** The root program as users have it, optionally in the old set-up (ts-node, type-checked). */
 function rootProgram(dir: string, tsNode: boolean): string {
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of ["index.ts", "program.ts"]) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    for (const f of ["index.js", "index.ts", "program.ts"]) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
     // ts-node, with the SDK's compiler options, takes the import without its extension.
     if (tsNode)
         fs.writeFileSync(
@@ -23,7 +23,7 @@ function rootProgram(dir: string, tsNode: boolean): string {
             fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace('"./program.ts"', '"./program"'),
         );
     let yaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
-    if (tsNode) yaml = yaml.replace("typescript: false", "typescript: true").replace(/^main: index\.ts\n/m, "");
+    if (tsNode) yaml = yaml.replace("typescript: false", "typescript: true").replace(/^main: index\.js\n/m, "");
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
     return dir;
 }

@@ -36,7 +36,7 @@ export function ensureProject(stateDir: string): string {
     const project = new YAML.Document({
         name: PROJECT,
         runtime: { name: "nodejs", options: { typescript: false } },
-        main: `${main}/index.ts`,
+        main: `${main}/index.js`,
     });
     project.commentBefore = " Written by the fleet command: the stacks of task GB1.0, one per municipality.";
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project.toString());

@@ -28,13 +28,13 @@ export async function connectedWorkspace(
 }
 
 /**
- * The repository's root program (index.ts, program.ts, Pulumi.yaml), copied to a folder inside the
+ * The repository's root program (index.js, index.ts, program.ts, Pulumi.yaml), copied to a folder inside the
  * repository (so it finds the repository's node_modules), for a workspace's `programDir`.
  */
 export function rootProgram(): string {
     fs.mkdirSync(path.join(repoRoot, ".work"), { recursive: true }); // a fresh clone has none yet
     const dir = fs.mkdtempSync(path.join(repoRoot, ".work", "root-program-"));
-    for (const f of ["index.ts", "program.ts", "Pulumi.yaml"])
+    for (const f of ["index.js", "index.ts", "program.ts", "Pulumi.yaml"])
         fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
     return dir;
 }
