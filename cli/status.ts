@@ -10,13 +10,7 @@
 // The demo stack (made by the main job) is checked against the local stand-in, started for the check.
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import {
-    assessTask,
-    exitCodeOf,
-    readConnectionSettings,
-    settingSource,
-    surveyMunicipality,
-} from "@fk-iac/klassifikation";
+import { exitCodeOf, readConnectionSettings, settingSource, surveyMunicipality } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, localSecret, log, repoRoot } from "./local";
@@ -63,17 +57,21 @@ async function main(argv: string[]): Promise<number> {
             ...(debtorSystem ? { itSystemInstans: debtorSystem } : {}),
             ...(uuid ? { stackUuid: uuid } : {}),
         });
-        const found = result.subscription ? await api.getAbonnement(result.subscription.uuid) : undefined;
-        const sortiment = found ? await api.getSortiment(found.sortiment) : undefined;
-        const assessment = assessTask(found, sortiment, { kommunekode: kode, itSystemInstans: debtorSystem });
+        // The survey's state and the criteria printed under it are one decision (provider/src/survey.ts).
+        const assessment = result.assessment;
         if (values.html) writePage(values.html, { ...result, navn }, stackName);
         if (values.json) {
-            const report = { stack: stackName, abonnementUuid: uuid ?? null, ...result, criteria: assessment.criteria };
+            const report = {
+                stack: stackName,
+                abonnementUuid: uuid ?? null,
+                ...result,
+                criteria: assessment?.criteria ?? [],
+            };
             process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {
             process.stdout.write(`\nTask GB1.0 for ${navn} (${kode ?? "?"}), stack ${stackName}: ${result.state}\n`);
             process.stdout.write(`  ${result.detail}${result.next ? `\n  next: ${result.next}` : ""}\n`);
-            if (found) printAssessment("As FK Klassifikation has it:", assessment);
+            if (result.subscription && assessment) printAssessment("As FK Klassifikation has it:", assessment);
         }
         return exitCodeOf([result.state]);
     } finally {

@@ -1,9 +1,9 @@
 // The checks before a write, with read calls only: whom the credentials act for, which sortiment a
 // reference names and whether it has the schema version, and whether the subscriber exists.
 import type { ClassificationApi } from "./classification-api";
-import { UUID_PATTERN } from "./domain";
 import { errors } from "./errors";
 import { CheckedInputs, isUnknown } from "./inputs";
+import { resolveSortiment } from "./sortiment";
 import type { Sortiment } from "./wire";
 
 /**
@@ -26,19 +26,6 @@ export async function mustActFor(
             myndighed.kommunekode,
         );
     }
-}
-
-/** The sortiment a reference (uuid or brugervendtnoegle) names; refused with the known names otherwise. */
-export async function resolveSortiment(api: ClassificationApi, ref: string): Promise<Sortiment> {
-    if (UUID_PATTERN.test(ref)) {
-        const byUuid = await api.getSortiment(ref);
-        if (byUuid) return byUuid;
-    } else {
-        const byName = await api.searchSortimenter(ref);
-        if (byName.length === 1) return byName[0];
-    }
-    const known = (await api.searchSortimenter()).map((x) => x.brugervendtnoegle);
-    throw errors.unknownSortiment(ref, known);
 }
 
 /** What create needs to know before it writes. */

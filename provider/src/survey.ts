@@ -2,19 +2,20 @@
 // municipality's own credentials, whether or not a stack holds the subscription. Read calls only.
 // `npm run status`, `fleet status` and `fleet survey` all judge through here, so they never disagree.
 import type { AbonnementFilter, ClassificationApi } from "./classification-api";
-import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION, UUID_PATTERN } from "./domain";
-import { FkError } from "./errors";
+import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION } from "./domain";
 import { describeExisting, ExistingSubscription, madeByPulumi, Mismatch, mismatches, ownerStack } from "./existing";
 import { describeKommune } from "./kommuner";
+import { resolveSortiment } from "./sortiment";
+import { assessTask, TaskAssessment, TaskExpectation } from "./task";
 import type { Abonnement } from "./wire";
 
 /**
  * A municipality's state, as the survey names it.
  *
- * - `done`: correct, delivered, and under code (a stack holds it, or a Pulumi stack created it).
- * - `pending`: correct and under code; delivery to the debtor system still pending (up to a day).
- * - `by-hand`: correct, made by hand in the web UI, not yet under code; `pulumi up` adopts it (its values
- *   untouched; one write of its note records the stack as owner).
+ * - `done`: correct, delivered, and under code (a stack holds it, or its note names the stack managing it).
+ * - `pending`: correct; delivery to the debtor system still pending (up to a day), by code or by hand.
+ * - `by-hand`: correct and delivered, made by hand in the web UI, not yet under code: the task is done;
+ *   `pulumi up` adopts it (its values untouched; one write of its note records the stack as owner).
  * - `wrong-values`: an active subscription with other values (see `mismatches`).
  * - `ended`: only ended or passivated subscriptions; `pulumi up` creates a new one from today.
  * - `missing`: none at all; `pulumi up` creates it.
@@ -61,6 +62,11 @@ export interface SurveyResult {
     detail: string;
     /** What to run next, when something is left to do. */
     next?: string;
+    /**
+     * The task's two result criteria, judged on the subscription the state is about by task.ts (the one
+     * decision for "done"): what `npm run status` prints. Absent when nothing could be read.
+     */
+    assessment?: TaskAssessment;
 }
 
 export interface SurveyExpectation {
@@ -79,8 +85,8 @@ export interface SurveyExpectation {
 export const EXIT = { done: 0, notDone: 1, pending: 10 } as const;
 
 /**
- * The exit code for a set of states: 0 when every task is done (by code or by hand, delivered), 10 when
- * some wait only for delivery, 1 when any is not done.
+ * The exit code for a set of states: 0 when every task is done (created correctly and delivered, by code
+ * or by hand), 10 when some wait only for delivery, 1 when any is not done.
  */
 export function exitCodeOf(states: readonly SurveyState[]): number {
     if (states.some((s) => !["done", "pending", "by-hand"].includes(s))) return EXIT.notDone;
@@ -114,37 +120,26 @@ async function survey(api: ClassificationApi, want: SurveyExpectation): Promise<
             next: `give ${describeKommune(want.kommunekode)}'s own token or certificate`,
         };
     }
+    // The sortiment as create finds it (one by uuid, or exactly one by name): one rule for both.
     const sortimentRef = want.sortiment ?? BORGERBLIKKET;
-    const sortiment = UUID_PATTERN.test(sortimentRef)
-        ? await api.getSortiment(sortimentRef)
-        : (await api.searchSortimenter(sortimentRef))[0];
-    if (!sortiment) throw new FkError("FK_UNKNOWN_SORTIMENT", `sortiment ${sortimentRef} does not exist`);
+    const sortiment = await resolveSortiment(api, sortimentRef);
     const key: AbonnementFilter = {
         sortiment: sortiment.uuid,
         itSystemInstans: want.itSystemInstans ?? KMD_OPUS_DEBITOR,
     };
     const active = await api.searchAbonnementer({ ...key, aktiv: true });
-    const declared = {
+    // Each active one judged by the task's own criteria (task.ts): the one decision for "done".
+    const expected: TaskExpectation = {
+        kommunekode: want.kommunekode,
+        sortiment: sortimentRef,
+        itSystemInstans: key.itSystemInstans,
         skemaversion: want.skemaversion ?? REQUIRED_SKEMAVERSION,
-        validFrom: "",
-        validFromDefaulted: true,
     };
+    const judged = active.map((a) => ({ a, verdict: assessTask(a, sortiment, expected) }));
     const seen = (a: Abonnement) => surveyed(a, sortiment.brugervendtnoegle, want.stackUuid);
-    const right = active.find((a) => mismatches(a, declared).length === 0);
-    if (right) return judgeRight(seen(right), base);
-    if (active.length > 0) {
-        const found = mismatches(active[0], declared);
-        return {
-            ...base,
-            state: "wrong-values",
-            subscription: seen(active[0]),
-            mismatches: found,
-            detail: found
-                .map((m) => `${m.field} is ${m.found ?? "(empty)"}, the task wants ${m.wanted ?? "(empty)"}`)
-                .join("; "),
-            next: "pulumi up with repairExisting (fleet: --repair) ends it and creates the task's one",
-        };
-    }
+    const right = judged.find((j) => j.verdict.state !== "wrong");
+    if (right) return judgeRight(seen(right.a), right.verdict, base);
+    if (judged.length > 0) return judgeWrong(seen(judged[0].a), judged[0].a, judged[0].verdict, expected, base);
     const past = [
         ...(await api.searchAbonnementer(key)),
         ...(await api.searchAbonnementer({ ...key, livscyklus: "Passiv" })),
@@ -156,11 +151,45 @@ async function survey(api: ClassificationApi, want: SurveyExpectation): Promise<
             ...base,
             state: "ended",
             subscription: last,
+            assessment: assessTask(past[0], sortiment, expected),
             detail: `subscription ${last.uuid} was ${how}; none is in force`,
             next: "pulumi up creates a new one from today",
         };
     }
-    return { ...base, state: "missing", detail: "no subscription was ever made", next: "pulumi up creates it" };
+    return {
+        ...base,
+        state: "missing",
+        assessment: assessTask(undefined, sortiment, expected),
+        detail: "no subscription was ever made",
+        next: "pulumi up creates it",
+    };
+}
+
+/** An active subscription that fails the task's criteria: each failing value named, and the way forward. */
+function judgeWrong(
+    s: SurveyedSubscription,
+    a: Abonnement,
+    verdict: TaskAssessment,
+    expected: TaskExpectation,
+    base: { kommunekode: string; mismatches: Mismatch[] },
+): SurveyResult {
+    const declared = {
+        skemaversion: expected.skemaversion ?? REQUIRED_SKEMAVERSION,
+        validFrom: "",
+        validFromDefaulted: true,
+    };
+    return {
+        ...base,
+        state: "wrong-values",
+        subscription: s,
+        mismatches: mismatches(a, declared),
+        assessment: verdict,
+        detail: verdict.criteria
+            .filter((c) => !c.ok && c.name.startsWith("   "))
+            .map((c) => `${c.name.trim()} is ${c.detail}`)
+            .join("; "),
+        next: "pulumi up with repairExisting (fleet: --repair) ends it and creates the task's one",
+    };
 }
 
 function surveyed(a: Abonnement, sortimentNavn: string, stackUuid: string | undefined): SurveyedSubscription {
@@ -176,24 +205,31 @@ function surveyed(a: Abonnement, sortimentNavn: string, stackUuid: string | unde
     };
 }
 
-function judgeRight(s: SurveyedSubscription, base: { kommunekode: string; mismatches: Mismatch[] }): SurveyResult {
-    const delivered = s.levering === "Leveret";
+/**
+ * A subscription with the task's values: `done` once delivered, `pending` until then, whoever made it;
+ * `by-hand` when delivered but no stack manages it yet (the task is done; `pulumi up` adopts it).
+ */
+function judgeRight(
+    s: SurveyedSubscription,
+    verdict: TaskAssessment,
+    base: { kommunekode: string; mismatches: Mismatch[] },
+): SurveyResult {
+    const delivered = verdict.state === "done";
     const delivery = delivered
         ? `delivered at ${s.leveretTidspunkt}`
         : `delivery pending, expected by ${s.forventetTidspunkt ?? "(unknown)"}`;
+    const common = { ...base, subscription: s, assessment: verdict };
     if (!s.underCode) {
         return {
-            ...base,
-            state: "by-hand",
-            subscription: s,
+            ...common,
+            state: delivered ? "by-hand" : "pending",
             detail: `made by hand by ${s.oprettetAf} on ${s.oprettet.slice(0, 10)} with the task's values; ${delivery}; not yet under code`,
             next: "pulumi up adopts it (its values untouched; one write of its note records the stack as owner)",
         };
     }
     return {
-        ...base,
+        ...common,
         state: delivered ? "done" : "pending",
-        subscription: s,
         detail: `subscription ${s.uuid} is in force with the task's values${s.owner ? `, managed by the stack ${ownerStack(s.owner)}` : ""}; ${delivery}`,
     };
 }
