@@ -30,11 +30,11 @@ export function authenticator(tenants: Tenant[], adminToken: string | undefined)
             if (socket.encrypted && socket.authorized) {
                 const cert = socket.getPeerCertificate();
                 const tenant = cert?.fingerprint256 ? byFingerprint.get(cert.fingerprint256) : undefined;
-                if (tenant) return { kind: "kommune", kommunekode: tenant.kommunekode };
+                if (tenant) return { kind: "kommune", kommunekode: tenant.kommunekode, by: "certificate" };
             }
             const match = header(req, "authorization")?.match(/^Bearer\s+(\S+)$/i);
             const tenant = match ? byToken.get(sha256Hex(match[1])) : undefined;
-            return tenant ? { kind: "kommune", kommunekode: tenant.kommunekode } : undefined;
+            return tenant ? { kind: "kommune", kommunekode: tenant.kommunekode, by: "token" } : undefined;
         },
         isAdmin(req) {
             return (

@@ -40,6 +40,8 @@ export interface RequestLogEntry {
     operation: string;
     status: number | "dropped";
     kommunekode?: string;
+    /** Which credential identified the municipality: its client certificate, or its bearer token. */
+    credential?: "certificate" | "token";
     durationMs: number;
     fault?: string;
 }
@@ -146,6 +148,7 @@ class Exchange {
                 operation: this.operation,
                 status,
                 ...(this.actor?.kind === "kommune" ? { kommunekode: this.actor.kommunekode } : {}),
+                ...(this.actor?.kind === "kommune" && this.actor.by ? { credential: this.actor.by } : {}),
                 durationMs: Number(process.hrtime.bigint() - this.started) / 1e6,
                 ...(this.fault ? { fault: this.fault } : {}),
             },

@@ -14,7 +14,8 @@ function uuidFrom(text: string): string {
 }
 
 /** Who acts: a municipality (from its credentials) or the stand-in's administrator. */
-export type Actor = { kind: "kommune"; kommunekode: string } | { kind: "admin" };
+/** Who a request acts for; a municipality's request records which credential identified it. */
+export type Actor = { kind: "kommune"; kommunekode: string; by?: "certificate" | "token" } | { kind: "admin" };
 
 export interface Abonnement {
     uuid: string;

@@ -35,7 +35,10 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
     it("ends with exactly the declared subscriptions", async function () {
         const random = seededRandom(Number(process.env.FK_KILL_SEED ?? 4242));
         const kills: string[] = [];
+        /** Kills that landed while creates were under way: some made by that run, not all yet. */
+        let midCreate = 0;
         for (let k = 0; k < KILLS; k++) {
+            const before = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items.length;
             const child = ws.start(["up", "--yes", "--skip-preview", "--parallel", "4", "--stack", ws.stack]);
             const done = collect(child);
             const delay = 1500 + Math.floor(random() * 3500);
@@ -44,9 +47,11 @@ describe(`reliability: pulumi up killed ${KILLS} times at random points`, functi
             clearTimeout(timer);
             const created = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items.length;
             kills.push(`${delay}ms: ${res.signal ?? `exit ${res.code}`}, ${created} in the stand-in`);
+            if (res.signal === "SIGKILL" && created > before && created < N) midCreate++;
             await ws.run(["cancel", "--yes", "--stack", ws.stack]); // removes the lock a killed run leaves
         }
         process.stdout.write(`      kills: ${kills.join("; ")}\n`);
+        assert.ok(midCreate > 0, `no kill landed while creates were under way:\n${kills.join("\n")}`);
         const final = await ws.up();
         assert.equal(final.code, 0, `${kills.join("\n")}\n${final.output}`);
         const all = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
