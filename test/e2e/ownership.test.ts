@@ -7,9 +7,8 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { AbonnementSeed, KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
 import { surveyMunicipality } from "@fk-iac/klassifikation";
-import { HttpClassificationApi } from "../../provider/src/client";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { apiOf, startTestStandin, TestStandin } from "../helpers/standin";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
 const policy = ["--policy-pack", path.join(repoRoot, "policy")];
@@ -123,19 +122,7 @@ describe("a subscription made by hand is taken under code visibly", function () 
         oprettet: "2023-06-01T08:12:00Z",
         oprettetAf: "bruger:mh (København, web-UI)",
     };
-    const survey = () =>
-        surveyMunicipality(
-            new HttpClassificationApi({
-                endpoint: s.url,
-                token: s.kommuner[0].token,
-                timeoutMs: 5000,
-                deadlineMs: 10000,
-                maxRetries: 0,
-                retryBaseDelayMs: 0,
-                retryMaxDelayMs: 0,
-            }),
-            { kommunekode: "0101" },
-        );
+    const survey = () => surveyMunicipality(apiOf(s), { kommunekode: "0101" });
 
     before(async function () {
         s = await startTestStandin({ kommuner: 1, seed: { abonnementer: [seed] } });

@@ -5,9 +5,8 @@
 import * as assert from "node:assert/strict";
 import { AbonnementSeed, KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
 import { surveyMunicipality } from "@fk-iac/klassifikation";
-import { HttpClassificationApi } from "../../provider/src/client";
 import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
-import { startTestStandin, TestStandin } from "../helpers/standin";
+import { apiOf, startTestStandin, TestStandin } from "../helpers/standin";
 import { today } from "../helpers/days";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
 
@@ -47,15 +46,7 @@ async function wrongOneRepaired() {
 }
 
 function survey(s: TestStandin) {
-    const api = new HttpClassificationApi({
-        endpoint: s.url,
-        token: s.kommuner[0].token,
-        timeoutMs: 5000,
-        deadlineMs: 10000,
-        maxRetries: 0,
-        retryBaseDelayMs: 0,
-        retryMaxDelayMs: 0,
-    });
+    const api = apiOf(s);
     return surveyMunicipality(api, { kommunekode: "0101" });
 }
 

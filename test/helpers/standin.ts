@@ -12,6 +12,7 @@ import {
     sha256Hex,
 } from "@fk-iac/klassifikation-standin";
 import { kommuneNavn } from "@fk-iac/klassifikation/rules";
+import { HttpClassificationApi } from "../../provider/src/client";
 import { call } from "./http";
 
 export interface TestKommune {
@@ -110,4 +111,23 @@ export function tenantsFor(tokens: ReadonlyMap<string, string>) {
         tokenSha256: [sha256Hex(token)],
         certificateFingerprints: [] as string[],
     }));
+}
+
+/**
+ * The classification API of a test stand-in as one of its municipalities sees it: no retries, short
+ * deadlines, so a test reads the stand-in's state directly over HTTP.
+ *
+ * @example
+ * const result = await surveyMunicipality(apiOf(s), { kommunekode: "0101" });
+ */
+export function apiOf(s: TestStandin, kommune = 0): HttpClassificationApi {
+    return new HttpClassificationApi({
+        endpoint: s.url,
+        token: s.kommuner[kommune].token,
+        timeoutMs: 5000,
+        deadlineMs: 10000,
+        maxRetries: 0,
+        retryBaseDelayMs: 0,
+        retryMaxDelayMs: 0,
+    });
 }

@@ -5,11 +5,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FkError, gb10Subscription } from "../../../provider/src/index";
-import { HttpClassificationApi } from "../../../provider/src/client";
 import { MIGRATIONS, migrateOutputs, stateVersionOf } from "../../../provider/src/migrations";
 import { STATE_VERSION } from "../../../provider/src/outputs";
 import { SortimentSubscriptionProvider } from "../../../provider/src/provider";
-import { startTestStandin, TestStandin } from "../../helpers/standin";
+import { apiOf, startTestStandin, TestStandin } from "../../helpers/standin";
 import { loadFixture, recordedVersions, StateResource, subscriptionOf } from "../../helpers/upgrade";
 
 const shapesFile = path.resolve(__dirname, "..", "..", "fixtures", "upgrade", "state-shapes.json");
@@ -42,15 +41,7 @@ describe("state shapes and their migrations", function () {
     });
 
     it("writes exactly the recorded shape of STATE_VERSION (a new output needs a new version)", async function () {
-        const api = new HttpClassificationApi({
-            endpoint: s.url,
-            token: s.kommuner[0].token,
-            timeoutMs: 5000,
-            deadlineMs: 10000,
-            maxRetries: 0,
-            retryBaseDelayMs: 0,
-            retryMaxDelayMs: 0,
-        });
+        const api = apiOf(s);
         const p = new SortimentSubscriptionProvider(api);
         const checked = await p.check(
             {},
