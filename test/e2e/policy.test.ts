@@ -11,6 +11,21 @@ import { startTestStandin, TestStandin } from "../helpers/standin";
 const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
 const pack = path.join(repoRoot, "policy");
 
+/**
+ * Puts the stack's config back as before() left it, after every test, pass or fail: each test sets what
+ * it needs, and one failure cannot leak its values into the next test.
+ */
+async function restoreConfig(ws: PulumiWorkspace, s: TestStandin): Promise<void> {
+    const config = JSON.parse((await ws.mustRun(["config", "--json", "--stack", ws.stack])).stdout) as Record<
+        string,
+        unknown
+    >;
+    for (const key of Object.keys(config).filter((k) => k.startsWith("sub:")))
+        await ws.mustRun(["config", "rm", "--stack", ws.stack, key]);
+    await ws.setConfig("fk:endpoint", s.url);
+    await ws.setConfig("kommune:kode", "0101");
+}
+
 describe("policy pack in the real engine", function () {
     let ws: PulumiWorkspace;
     let s: TestStandin;
@@ -22,6 +37,7 @@ describe("policy pack in the real engine", function () {
         await ws.setConfig("fk:endpoint", s.url);
         await ws.setConfig("fk:token", s.kommuner[0].token, true);
     });
+    afterEach(async () => ws && restoreConfig(ws, s));
     after(async () => {
         ws?.dispose();
         await s?.close();
@@ -46,6 +62,7 @@ describe("policy pack in the real engine", function () {
     });
 
     it("a policy config file can widen the allowed versions", async function () {
+        await ws.setConfig("sub:skemaversion", "1.2");
         const file = path.join(ws.root, "allow-1.2.json");
         fs.writeFileSync(file, JSON.stringify({ "fk-skemaversion": { allowedVersions: ["1.2", "1.3"] } }));
         const res = await ws.preview(["--policy-pack", pack, "--policy-pack-config", file]);
@@ -53,13 +70,13 @@ describe("policy pack in the real engine", function () {
     });
 
     it("a policy config file can lower the enforcement level to advisory", async function () {
+        await ws.setConfig("sub:skemaversion", "1.2");
         const file = path.join(ws.root, "advisory.json");
         fs.writeFileSync(file, JSON.stringify({ "fk-skemaversion": "advisory" }));
         const res = await ws.preview(["--policy-pack", pack, "--policy-pack-config", file]);
         assert.equal(res.code, 0, res.output);
         assert.match(res.output, /advisory/);
         assert.match(res.output, /skemaversion is "1\.2"/);
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:skemaversion"]);
     });
 
     it("blocks an explicit validFrom far in the past but not the default", async function () {
@@ -68,7 +85,6 @@ describe("policy pack in the real engine", function () {
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /fk-valid-from-window/);
         assert.match(res.output, /validFrom is "2020-01-01"/);
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:validFrom"]);
     });
 
     it("blocks two subscriptions for the same pair in one stack", async function () {
@@ -77,13 +93,11 @@ describe("policy pack in the real engine", function () {
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /fk-unique-subscription/);
         assert.match(res.output, /"sub-0" and "sub-1" both subscribe/);
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:count"]);
     });
 
     it("a 10,000-character input: the provider's check (no policy judges it) shows it cut to a readable length", async function () {
         await ws.setConfig("sub:sortiment", "B".repeat(10_000));
         const res = await ws.preview(["--policy-pack", pack]);
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:sortiment"]);
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /sortiment is "B{80}…" \(10000 characters\): must be at most 200 characters/);
         assert.match(res.output, /✅ fk-klassifikation@/, "no policy fired: the message is the provider's");
@@ -95,8 +109,6 @@ describe("policy pack in the real engine", function () {
         await ws.setConfig("sub:lateSkemaversion", "1.2");
         await ws.setConfig("sub:lateItSystemInstans", "00000000-0000-4000-8000-000000000001");
         const res = await ws.preview(["--policy-pack", pack]);
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:lateSkemaversion"]);
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:lateItSystemInstans"]);
         assert.equal(res.code, 0, res.output);
         assert.match(res.output, /can't run policy 'fk-skemaversion' from policy pack .* during preview/);
         assert.doesNotMatch(res.output, /skemaversion is "1\.2"/);
@@ -109,7 +121,6 @@ describe("policy pack in the real engine", function () {
         // The policy's own verdict, not only the provider's check (which refuses it too).
         assert.match(res.output, /\[mandatory\]\s+fk-https-endpoint/);
         assert.match(res.output, /endpoint is "http:\/\/klassifikation\.example\.dk", expected an https:\/\/ URL/);
-        await ws.setConfig("fk:endpoint", s.url);
     });
 });
 
@@ -148,6 +159,7 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
         await ws.setConfig("fk:endpoint", s.url);
         await ws.setConfig("fk:token", s.kommuner[0].token, true);
     });
+    afterEach(async () => ws && restoreConfig(ws, s));
     after(async () => {
         await s?.close();
         ws?.dispose();
@@ -177,11 +189,9 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
     });
 
     it("refuses a kommunekode that is not one of the 98, from the rules compiled into it", async function () {
-        await ws.mustRun(["config", "rm", "--stack", ws.stack, "sub:skemaversion"]);
         await ws.setConfig("kommune:kode", "0102");
         const res = await ws.preview(["--policy-pack", installed]);
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /\[mandatory\]\s+fk-kommunekode/);
-        await ws.setConfig("kommune:kode", "0101");
     });
 });
