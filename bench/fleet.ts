@@ -53,7 +53,7 @@ function engineEnv(dir: string): NodeJS.ProcessEnv {
 /** `fleet up` over the municipalities; returns the measurement and how many subscriptions were created. */
 async function fleetUp(
     dir: string,
-    kommuner: Array<readonly [string, string]>,
+    kommuner: ReadonlyArray<readonly [string, string, ...string[]]>,
     c: number,
 ): Promise<{ m: Run; created: number }> {
     const env = engineEnv(dir);

@@ -50,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const endpoint = outputs.endpoint?.value as string | undefined;
-        const api = new HttpClassificationApi(readConnectionSettings(get, demo ? undefined : endpoint));
+        const settings = readConnectionSettings(get, demo ? undefined : endpoint);
+        const api = new HttpClassificationApi(settings, kode ? { kommunekode: kode } : {});
         const debtorSystem = config["gb10-borgerblikket:debtorSystem"]?.value;
         const result = await surveyMunicipality(api, {
             kommunekode: kode ?? "",

@@ -44,7 +44,9 @@ async function status(ctx: CliContext, row: InventoryRow): Promise<Outcome> {
     // A stack that holds nothing yet (or none at all) is looked up by sortiment and system.
     const uuid = (await stackOutputs(ctx).catch(noStackYet)).abonnementUuid as string | undefined;
     // This stack's own credentials, from its environment (empty values count as unset).
-    const api = new HttpClassificationApi(readConnectionSettings(environmentSource(ctx.env), row.endpoint));
+    const api = new HttpClassificationApi(readConnectionSettings(environmentSource(ctx.env), row.endpoint), {
+        kommunekode: row.kommunekode,
+    });
     const found = await surveyMunicipality(api, {
         kommunekode: row.kommunekode,
         itSystemInstans: row.debtorSystem,

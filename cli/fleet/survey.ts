@@ -59,7 +59,8 @@ async function surveyRow(row: InventoryRow, shared: Partial<Record<ConnectionSet
     }
     try {
         const settings = readConnectionSettings(rowSource(env, shared), row.endpoint);
-        const result = await surveyMunicipality(new HttpClassificationApi(settings), {
+        const api = new HttpClassificationApi(settings, { kommunekode: row.kommunekode });
+        const result = await surveyMunicipality(api, {
             kommunekode: row.kommunekode,
             itSystemInstans: row.debtorSystem,
         });

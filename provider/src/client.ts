@@ -7,7 +7,8 @@ import type { AbonnementFilter, ClassificationApi, CreateOutcome } from "./class
 import type { ConnectionSettings } from "./connection";
 import { errors, FkError } from "./errors";
 import { redact } from "./redaction";
-import { sleep } from "./retry";
+import { kommuneNavn } from "./kommuner";
+import { StsTokens } from "./sts";
 import { HttpTransport, Request, RETRYABLE_STATUS } from "./transport";
 import {
     Abonnement,
@@ -38,6 +39,17 @@ interface Expect {
 /** Soeg abonnement's page size. */
 const PAGE_SIZE = 500;
 
+/** What an API client is built with beside the connection settings. */
+export interface ApiOptions {
+    /** How the retries wait (tests make it instant). @default sleep */
+    wait?: (ms: number) => Promise<void>;
+    /**
+     * The municipality the calls act for. Needed with fk:stsEndpoint: tokens are asked for its CVR.
+     * @default none (a fixed token or a certificate says whom the calls act for)
+     */
+    kommunekode?: string;
+}
+
 /**
  * The HTTP client of the classification API.
  *
@@ -47,14 +59,24 @@ const PAGE_SIZE = 500;
  */
 export class HttpClassificationApi implements ClassificationApi {
     private readonly transport: HttpTransport;
+    private readonly sts?: StsTokens;
     private myndighed?: Promise<Myndighed>;
 
-    /** @param wait how the retries wait (tests make it instant). */
     constructor(
         private readonly settings: ConnectionSettings,
-        wait: (ms: number) => Promise<void> = sleep,
+        private readonly options: ApiOptions = {},
     ) {
-        this.transport = new HttpTransport(settings, wait);
+        const { wait, kommunekode } = options;
+        if (settings.sts && kommunekode === undefined) {
+            throw new Error(
+                "with fk:stsEndpoint the API client needs the municipality (kommunekode) its tokens are for",
+            );
+        }
+        this.sts = settings.sts ? new StsTokens(settings, kommunekode!, wait) : undefined;
+        this.transport = new HttpTransport(settings, {
+            ...(wait ? { wait } : {}),
+            ...(this.sts ? { bearer: this.sts } : {}),
+        });
     }
 
     /**
@@ -68,11 +90,15 @@ export class HttpClassificationApi implements ClassificationApi {
         expect: Expect = {},
     ): Promise<T | undefined> {
         const sent = await this.transport.send({ ...req, idempotent: true });
-        if (sent.kind === "unreachable") throw sent.error;
+        if (sent.kind === "unreachable") throw sent.error.inTransaction(sent.transaktionsId);
         const { res } = sent;
-        if (res.status === 404 && expect.absentOn404) return undefined;
-        if (res.status !== (expect.ok ?? 200)) this.fail(req.operation, res);
-        return this.parse(req.operation, schema, res);
+        try {
+            if (res.status === 404 && expect.absentOn404) return undefined;
+            if (res.status !== (expect.ok ?? 200)) this.fail(req.operation, res);
+            return this.parse(req.operation, schema, res);
+        } catch (err) {
+            throw err instanceof FkError ? err.inTransaction(sent.transaktionsId) : err;
+        }
     }
 
     private parse<T>(operation: string, schema: z.ZodType<T>, res: AxiosResponse): T {
@@ -102,7 +128,7 @@ export class HttpClassificationApi implements ClassificationApi {
             ].join("; "),
             this.transport.secrets,
         );
-        if (res.status === 401) throw errors.unauthorized(operation, this.settings.endpoint);
+        if (res.status === 401) throw errors.unauthorized(operation, this.settings.endpoint, Boolean(this.sts), detail);
         if (res.status === 403) throw errors.forbidden(operation, detail);
         if (res.status === 412) throw new FkError("FK_CONCURRENT_CHANGE", `${operation}: ${detail}`, 412);
         if (RETRYABLE_STATUS.has(res.status))
@@ -111,6 +137,12 @@ export class HttpClassificationApi implements ClassificationApi {
     }
 
     getMyndighed(): Promise<Myndighed> {
+        // With the STS, the token says whom the calls act for: it is checked to name the municipality's
+        // CVR before it is used (sts.ts), so no call is needed to ask.
+        if (this.sts) {
+            const kommunekode = this.options.kommunekode!;
+            return this.sts.token().then(() => ({ kommunekode, navn: kommuneNavn(kommunekode) ?? kommunekode }));
+        }
         if (!this.myndighed) {
             const req = { operation: "Laes myndighed", method: "GET", url: "/myndighed" } as const;
             const lookup = this.call(req, myndighedSchema).then((m) => m!);
@@ -167,12 +199,20 @@ export class HttpClassificationApi implements ClassificationApi {
             data: body,
             idempotent: false,
         });
-        if (sent.kind === "unreachable") return { kind: "unknown", cause: sent.error.message };
+        const { transaktionsId } = sent;
+        if (sent.kind === "unreachable")
+            return { kind: "unknown", cause: `${sent.error.message} (x-TransaktionsId ${transaktionsId})` };
         const { res } = sent;
-        if (res.status === 201) return { kind: "created", abonnement: this.parse(operation, abonnementSchema, res) };
-        if (res.status === 409) return { kind: "conflict", existing: this.problem(res).existing };
-        if (RETRYABLE_STATUS.has(res.status)) return { kind: "unknown", cause: `HTTP ${res.status}` };
-        this.fail(operation, res);
+        try {
+            if (res.status === 201)
+                return { kind: "created", abonnement: this.parse(operation, abonnementSchema, res) };
+            if (res.status === 409) return { kind: "conflict", existing: this.problem(res).existing };
+            if (RETRYABLE_STATUS.has(res.status))
+                return { kind: "unknown", cause: `HTTP ${res.status} (x-TransaktionsId ${transaktionsId})` };
+            this.fail(operation, res);
+        } catch (err) {
+            throw err instanceof FkError ? err.inTransaction(transaktionsId) : err;
+        }
     }
 
     setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined> {

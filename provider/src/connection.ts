@@ -4,6 +4,14 @@ import * as fs from "node:fs";
 import { endpointProblem } from "./endpoint";
 import { errors } from "./errors";
 
+/** Where and for which service the provider asks FK Adgangsstyring's STS for tokens. */
+export interface StsSettings {
+    /** Base URL of the STS, e.g. https://n2adgangsstyring.stoettesystemerne.dk (its token route is fixed). */
+    endpoint: string;
+    /** The entity id of the service the tokens are for. */
+    entityId: string;
+}
+
 export { endpointProblem, isLoopback } from "./endpoint";
 
 /**
@@ -21,19 +29,33 @@ export { endpointProblem, isLoopback } from "./endpoint";
  * | pfx | `fk:pfx` (secret, base64) or `fk:pfxFile` | `FK_KLASSIFIKATION_PFX(_FILE)` |
  * | pfxPassphrase | `fk:pfxPassphrase` (secret) | `FK_KLASSIFIKATION_PFX_PASSPHRASE` |
  * | caBundle | `fk:caBundle` (PEM) or `fk:caBundleFile` | `FK_KLASSIFIKATION_CA_BUNDLE(_FILE)` |
+ * | sts.endpoint | `fk:stsEndpoint` | `FK_KLASSIFIKATION_STS_ENDPOINT` |
+ * | sts.entityId | `fk:entityId` | `FK_KLASSIFIKATION_ENTITY_ID` |
  * | timeoutMs | `fk:timeoutMs` | `FK_KLASSIFIKATION_TIMEOUT_MS` |
  * | deadlineMs | `fk:deadlineMs` | `FK_KLASSIFIKATION_DEADLINE_MS` |
  * | maxRetries | `fk:maxRetries` | `FK_KLASSIFIKATION_MAX_RETRIES` |
  *
  * @example
  * pulumi config set fk:endpoint https://klassifikation.example.dk
- * pulumi config set --secret fk:token "$TOKEN"
+ * pulumi config set fk:clientCertificateFile /etc/fk/system.crt
+ * pulumi config set fk:clientKeyFile /etc/fk/system.key
+ * pulumi config set fk:stsEndpoint https://n2adgangsstyring.stoettesystemerne.dk
+ * pulumi config set fk:entityId http://entityid.kombit.dk/service/...
  */
 export interface ConnectionSettings {
     /** Base URL of the classification API; the contract's paths live under `/api/v1`. */
     endpoint: string;
-    /** Bearer token for the municipality. */
+    /**
+     * A fixed bearer token, for a gateway in front of the service that issues its own tokens. KOMBIT's
+     * services take tokens from FK Adgangsstyring's STS instead: see `sts`. @default none
+     */
     token?: string;
+    /**
+     * FK Adgangsstyring's security token service: each call carries a token the STS issued for the
+     * service (`entityId`) and the municipality's CVR, asked for with the client certificate (sts.ts).
+     * @default none: the certificate or token alone identifies the municipality
+     */
+    sts?: StsSettings;
     /** Client certificate (PEM) for mutual TLS. */
     clientCertificate?: string;
     /** Private key (PEM) of the client certificate. */
@@ -79,6 +101,8 @@ export const CONNECTION_SETTINGS = [
     // From here on: what may be the same for many municipalities (SHARED_CONNECTION_SETTINGS).
     "caBundle",
     "caBundleFile",
+    "stsEndpoint",
+    "entityId",
     "timeoutMs",
     "deadlineMs",
     "maxRetries",
@@ -89,8 +113,8 @@ export const CONNECTION_SETTINGS = [
 export type ConnectionSettingKey = (typeof CONNECTION_SETTINGS)[number];
 
 /**
- * The settings that may be the same for many municipalities (whom to trust, how long to wait): no
- * credential and no endpoint among them. The tail of CONNECTION_SETTINGS, from caBundle on.
+ * The settings that may be the same for many municipalities (whom to trust, which token service and
+ * service, how long to wait): no credential and no endpoint among them. The tail of CONNECTION_SETTINGS, from caBundle on.
  */
 export const SHARED_CONNECTION_SETTINGS: readonly ConnectionSettingKey[] = CONNECTION_SETTINGS.slice(
     CONNECTION_SETTINGS.indexOf("caBundle"),
@@ -246,6 +270,58 @@ function readClientCertificate(
     return { clientCertificate, clientKey, pfx };
 }
 
+/**
+ * The STS settings: both fk:stsEndpoint and fk:entityId, with a client certificate to ask with and no
+ * fixed token beside them; or neither.
+ */
+function readSts(get: SettingSource, hasCertificate: boolean): StsSettings | undefined {
+    const endpoint = get("stsEndpoint");
+    const entityId = get("entityId")?.trim();
+    if (endpoint === undefined && entityId === undefined) return undefined;
+    if (endpoint === undefined || entityId === undefined) {
+        const missing = endpoint === undefined ? "stsEndpoint" : "entityId";
+        const given = endpoint === undefined ? "entityId" : "stsEndpoint";
+        throw errors.invalidConnection(
+            `fk:${missing}`,
+            `is not set, but ${nameIn(get, given)} is; tokens from FK Adgangsstyring's STS need both ` +
+                "fk:stsEndpoint (the STS's URL) and fk:entityId (the service's entity id)",
+        );
+    }
+    const bad = endpointProblem(endpoint);
+    if (bad) {
+        throw errors.invalidConnection(
+            nameIn(get, "stsEndpoint"),
+            bad.insecure ? "must be an https:// URL (plain HTTP only to loopback addresses)" : bad.problem,
+            /credentials/.test(bad.problem) ? undefined : endpoint,
+        );
+    }
+    if (!ENTITY_ID.test(entityId)) {
+        throw errors.invalidConnection(
+            nameIn(get, "entityId"),
+            "must be the service's entity id, a URI of at most 300 characters without spaces " +
+                "(e.g. http://entityid.kombit.dk/service/klassifikation/7)",
+            entityId,
+        );
+    }
+    if (!hasCertificate) {
+        throw errors.invalidConnection(
+            nameIn(get, "stsEndpoint"),
+            "needs the system certificate to ask the STS with: set fk:clientCertificate/fk:clientKey or fk:pfx",
+        );
+    }
+    if (get("token") !== undefined) {
+        throw errors.invalidConnection(
+            nameIn(get, "token"),
+            `cannot be combined with ${nameIn(get, "stsEndpoint")}: tokens come from the STS; ` +
+                "unset fk:token (pulumi config rm fk:token), or unset fk:stsEndpoint to use a gateway's token",
+        );
+    }
+    return { endpoint: endpoint.replace(/\/+$/, ""), entityId };
+}
+
+/** An entity id: a URI, at most 300 characters, no white space. */
+const ENTITY_ID = /^[a-z][a-z0-9+.-]*:[^\s]{1,290}$/i;
+
 function readToken(get: SettingSource, hasCertificate: boolean): string | undefined {
     const token = get("token");
     if (token !== undefined && /\s/.test(token.trim())) {
@@ -274,9 +350,11 @@ export function readConnectionSettings(get: SettingSource, endpointOfResource?: 
             "is not PEM certificates (-----BEGIN CERTIFICATE-----)",
         );
     }
+    const hasCertificate = Boolean(certificate.clientCertificate || certificate.pfx);
+    const sts = readSts(get, hasCertificate);
     return {
         endpoint,
-        token: readToken(get, Boolean(certificate.clientCertificate || certificate.pfx)),
+        ...(sts ? { sts } : { token: readToken(get, hasCertificate) }),
         ...certificate,
         clientKeyPassphrase: get("clientKeyPassphrase"),
         pfxPassphrase: get("pfxPassphrase"),

@@ -30,18 +30,54 @@ export type FkErrorCode =
     | "FK_TAKEN_OVER"
     | "FK_NOTHING_IN_FORCE"
     | "FK_MUNICIPALITY_CHANGE"
-    | "FK_PROXY";
+    | "FK_PROXY"
+    | "FK_NO_SERVICE_AGREEMENT"
+    | "FK_STS_REFUSED"
+    | "FK_TOKEN_MISMATCH";
+
+/** A service the provider calls, as messages name it, with the setting that says where it is. */
+export interface Service {
+    /** e.g. "the classification API" */
+    name: string;
+    /** e.g. "fk:endpoint" */
+    setting: string;
+}
+
+/** The classification API (fk:endpoint). */
+export const CLASSIFICATION_API: Service = { name: "the classification API", setting: "fk:endpoint" };
+
+/** FK Adgangsstyring's security token service (fk:stsEndpoint). */
+export const STS_SERVICE: Service = { name: "FK Adgangsstyring's token service (STS)", setting: "fk:stsEndpoint" };
+
+/** Where a municipality's IT team asks for what the STS wants. */
+const ASK_FOR_AGREEMENT =
+    "a service agreement (serviceaftale) for this system and service in Fælleskommunalt Administrationsmodul";
 
 export class FkError extends Error {
     readonly code: FkErrorCode;
     /** HTTP status behind the error, when there was one. */
     readonly status?: number;
+    /** The message without its code. */
+    readonly detail: string;
 
     constructor(code: FkErrorCode, message: string, status?: number) {
         super(`${message} [${code}]`);
         this.name = "FkError";
         this.code = code;
         this.status = status;
+        this.detail = message;
+    }
+
+    /**
+     * The same error, naming the operation's x-TransaktionsId, so a municipality can quote it to
+     * support. An error that names one already is returned as it is.
+     *
+     * @example
+     * throw err.inTransaction("0b8f…"); // "... (x-TransaktionsId 0b8f…) [FK_REJECTED]"
+     */
+    inTransaction(transaktionsId: string): FkError {
+        if (this.detail.includes("x-TransaktionsId")) return this;
+        return new FkError(this.code, `${this.detail} (x-TransaktionsId ${transaktionsId})`, this.status);
     }
 }
 
@@ -73,12 +109,15 @@ export const errors = {
                 "Set fk:endpoint to an https:// URL",
         ),
 
-    unauthorized: (operation: string, endpoint: string) =>
+    unauthorized: (operation: string, endpoint: string, viaSts: boolean, detail: string) =>
         new FkError(
             "FK_UNAUTHORIZED",
-            `the classification API at ${maskUrl(endpoint)} refused the credentials (401) during ${operation}. ` +
-                "Check fk:token (pulumi config set --secret fk:token ...) or the client certificate settings; " +
-                "they must be registered for your municipality",
+            `the classification API at ${maskUrl(endpoint)} refused the credentials (401) during ${operation}: ${show(detail, 200)}. ` +
+                (viaSts
+                    ? "It refused a token just renewed from the STS too. Check that fk:entityId is this service's entity id " +
+                      "and that fk:stsEndpoint is the STS the service trusts"
+                    : "Check fk:token (pulumi config set --secret fk:token ...) or the client certificate settings; " +
+                      "they must be registered for your municipality"),
             401,
         ),
 
@@ -216,20 +255,27 @@ export const errors = {
     rejected: (operation: string, status: number, detail: string) =>
         new FkError("FK_REJECTED", `the classification API rejected ${operation} (${status}): ${detail}`, status),
 
-    unavailable: (operation: string, attempts: number, cause: string) =>
+    unavailable: (operation: string, attempts: number, cause: string, service: Service = CLASSIFICATION_API) =>
         new FkError(
             "FK_UNAVAILABLE",
-            `the classification API did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
+            `${service.name} did not answer ${operation} after ${attempts} attempt(s): ${cause}. ` +
                 `${NOTHING_WRITTEN}: run pulumi up again when it is reachable`,
         ),
 
     /** One API operation, retries included, did not finish within fk:deadlineMs. */
-    deadlineExceeded: (operation: string, endpoint: string, deadlineMs: number, attempts: number, cause: string) =>
+    deadlineExceeded: (
+        operation: string,
+        endpoint: string,
+        deadlineMs: number,
+        attempts: number,
+        cause: string,
+        service: Service = CLASSIFICATION_API,
+    ) =>
         new FkError(
             "FK_TIMEOUT",
-            `the classification API at ${maskUrl(endpoint)} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
+            `${service.name} at ${maskUrl(endpoint)} did not finish ${operation} within the deadline of ${deadlineMs / 1000} s ` +
                 `(${attempts} attempt(s); last: ${cause || "no answer"}). ${NOTHING_WRITTEN}. ` +
-                "Check that fk:endpoint is the classification API and that it is up; if it is only slow, raise fk:deadlineMs " +
+                `Check that ${service.setting} is ${service.name} and that it is up; if it is only slow, raise fk:deadlineMs ` +
                 "(pulumi config set fk:deadlineMs 120000)",
         ),
 
@@ -259,18 +305,50 @@ export const errors = {
         ),
 
     /** TLS failed: never retried, never downgraded. */
-    tlsFailure: (operation: string, endpoint: string, cause: string) =>
+    tlsFailure: (operation: string, endpoint: string, cause: string, service: Service = CLASSIFICATION_API) =>
         new FkError(
             "FK_TLS",
             `TLS with ${maskUrl(endpoint)} failed during ${operation}: ${cause}. The connection was refused, nothing was sent. ` +
-                "Check that fk:caBundle(File) trusts the endpoint's certificate and that the client certificate " +
+                `Check that fk:caBundle(File) trusts the certificate of ${service.name} (${service.setting}) and that the client certificate ` +
                 "(fk:clientCertificate/fk:clientKey or fk:pfx) is valid, unexpired and registered for your municipality",
         ),
 
-    malformedResponse: (operation: string, problem: string) =>
+    malformedResponse: (operation: string, problem: string, service: Service = CLASSIFICATION_API) =>
         new FkError(
             "FK_MALFORMED_RESPONSE",
-            `the classification API answered ${operation} with a response that does not match the contract: ${problem}. ` +
-                "Nothing was recorded from it; check fk:endpoint points at the classification API",
+            `${service.name} answered ${operation} with a response that does not match the contract: ${problem}. ` +
+                `Nothing was recorded from it; check ${service.setting} points at ${service.name}`,
+        ),
+
+    /** The STS refused a token because the certificate has no service agreement for the municipality. */
+    noServiceAgreement: (kommunekode: string, cvr: string, entityId: string, sts: string, detail: string) =>
+        new FkError(
+            "FK_NO_SERVICE_AGREEMENT",
+            `FK Adgangsstyring's token service at ${maskUrl(sts)} issues no token for ${describeKommune(kommunekode)}, ` +
+                `CVR ${cvr}, with this certificate (${show(detail)}). Nothing was sent to the classification API. ` +
+                `Ask for ${ASK_FOR_AGREEMENT}, for CVR ${cvr} and the service ${show(entityId)} (fk:entityId); ` +
+                "a vendor's certificate needs one for each municipality it acts for",
+            400,
+        ),
+
+    /** The STS refused the request for another reason than a missing agreement. */
+    stsRefused: (sts: string, status: number, error: string, detail: string) =>
+        new FkError(
+            "FK_STS_REFUSED",
+            `FK Adgangsstyring's token service at ${maskUrl(sts)} refused to issue a token (${status} ${show(error)}: ` +
+                `${show(detail, 200)}). Nothing was sent to the classification API. Check fk:entityId (the service's entity id), ` +
+                `that the system certificate is the one registered in Fælleskommunalt Administrationsmodul, and ${ASK_FOR_AGREEMENT}`,
+            status,
+        ),
+
+    /**
+     * The STS issued a token that does not fit the request (another municipality, another service,
+     * bound to another certificate): it is never sent.
+     */
+    tokenMismatch: (sts: string, what: string) =>
+        new FkError(
+            "FK_TOKEN_MISMATCH",
+            `FK Adgangsstyring's token service at ${maskUrl(sts)} issued a token ${what}. It was not used and ` +
+                "nothing was sent to the classification API. Check fk:stsEndpoint, fk:entityId and the system certificate",
         ),
 };

@@ -68,12 +68,14 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
      * The API client for the endpoint a subscription lives in, built on first use so that `check`
      * works without connection settings.
      */
-    private client(endpoint: string | undefined): ClassificationApi {
+    private client(endpoint: string | undefined, kommunekode: string): ClassificationApi {
         if (this.fixedApi) return this.fixedApi;
-        const key = endpoint ?? "";
+        const key = `${endpoint ?? ""}\n${kommunekode}`;
         let api = this.clients.get(key);
         if (!api) {
-            api = new HttpClassificationApi(readConnectionSettings(settingSource(this.config), endpoint));
+            api = new HttpClassificationApi(readConnectionSettings(settingSource(this.config), endpoint), {
+                kommunekode,
+            });
             this.clients.set(key, api);
         }
         return api;
@@ -121,7 +123,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if (decisive.some(isUnknown)) return undefined;
         let api: ClassificationApi;
         try {
-            api = this.client(inputs.endpoint);
+            api = this.client(inputs.endpoint, inputs.kommunekode);
         } catch (err) {
             // No connection configured: create reports it, with the same message.
             if (err instanceof FkError && err.code === "FK_INVALID_CONNECTION") return undefined;
@@ -140,7 +142,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     }
 
     async create(inputs: CheckedInputs): Promise<dynamic.CreateResult> {
-        const api = this.client(inputs.endpoint);
+        const api = this.client(inputs.endpoint, inputs.kommunekode);
         const { sortiment, systemName } = await prepareCreate(api, inputs);
         const { abonnement, adopted, ended } = await createOrAdopt(api, inputs, sortiment);
         const now = new Date().toISOString();
@@ -155,7 +157,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
 
     async read(id: string, stored: SubscriptionOutputs): Promise<dynamic.ReadResult> {
         const props = migrateOutputs({ ...stored });
-        const api = this.client(props.endpoint);
+        const api = this.client(props.endpoint, props.kommunekode);
         // With another municipality's credentials the subscription would look deleted (404): refuse
         // rather than let refresh drop it from state.
         await mustActFor(api, props.kommunekode, "Laes abonnement", props.endpoint);
@@ -178,7 +180,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     async update(id: string, stored: SubscriptionOutputs, news: CheckedInputs): Promise<dynamic.UpdateResult> {
         const olds = migrateOutputs({ ...stored });
         const endpoint = news.endpoint ?? olds.endpoint;
-        const api = this.client(endpoint);
+        const api = this.client(endpoint, olds.kommunekode);
         await mustActFor(api, olds.kommunekode, "Ret abonnement", endpoint);
         let current = await api.getAbonnement(id);
         if (!current) {
@@ -219,7 +221,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         const props = migrateOutputs({ ...stored });
         const behaviour: DestroyBehaviour = props.onDestroy ?? "endDate";
         if (behaviour === "retain") return;
-        const api = this.client(props.endpoint);
+        const api = this.client(props.endpoint, props.kommunekode);
         await mustActFor(api, props.kommunekode, DESTROY_OPERATION[behaviour], props.endpoint);
         const current = await api.getAbonnement(id);
         if (!current) return;

@@ -3,9 +3,10 @@
 // network errors, with backoff (retry.ts). What it cannot get through is an outcome, not an
 // exception: the caller decides whether "unreachable" is a failure (most operations) or an unknown
 // outcome to look up (Opret). Only a TLS failure is thrown, because nothing can recover from it.
+import { randomUUID } from "node:crypto";
 import axios, { AxiosInstance, AxiosResponse, Method } from "axios";
 import { ConnectionSettings, secretsOf } from "./connection";
-import { errors, FkError } from "./errors";
+import { CLASSIFICATION_API, errors, FkError, Service } from "./errors";
 import { DebugLog, makeDebugLog, redact } from "./redaction";
 import { backoffDelay, sleep } from "./retry";
 import { agentFor, EgressProxy } from "./proxy";
@@ -36,7 +37,37 @@ export interface Request {
  * What sending came to: the final response (any status), or no response in time, with the error to
  * report (FK_UNAVAILABLE when every attempt failed, FK_TIMEOUT when the deadline passed first).
  */
-export type Sent = { kind: "response"; res: AxiosResponse } | { kind: "unreachable"; error: FkError };
+export type Sent = ({ kind: "response"; res: AxiosResponse } | { kind: "unreachable"; error: FkError }) & {
+    /** The operation's x-TransaktionsId: one uuid per operation, the same on every retry of it. */
+    transaktionsId: string;
+};
+
+/** Which service a transport talks to: its base URL, the path its requests are under, and its name. */
+export interface Target {
+    endpoint: string;
+    /** @default "/api/v1" */
+    basePath: string;
+    service: Service;
+}
+
+/**
+ * Where each request's bearer token comes from, when not a fixed setting: the STS (sts.ts). `renew`
+ * is called once when the service answers 401 to `token`, for a token that expired early.
+ */
+export interface BearerSource {
+    token(): Promise<string>;
+    renew(stale: string): void;
+}
+
+/** What a transport is built with beside the settings. */
+export interface TransportOptions {
+    /** How the retries wait (tests make it instant). @default sleep */
+    wait?: (ms: number) => Promise<void>;
+    /** @default the classification API at settings.endpoint */
+    target?: Target;
+    /** @default the fixed fk:token, if any */
+    bearer?: BearerSource;
+}
 
 /** One attempt: a response to return, or a cause to retry on (with the server's Retry-After). */
 type Attempt = { kind: "response"; res: AxiosResponse } | { kind: "failed"; cause: string; retryAfter?: string };
@@ -48,15 +79,25 @@ export class HttpTransport {
     readonly secrets: readonly string[];
     /** The egress proxy the endpoint is reached through, if the environment names one. */
     readonly proxy?: EgressProxy;
+    readonly target: Target;
+    private readonly wait: (ms: number) => Promise<void>;
+    private readonly bearer?: BearerSource;
 
     constructor(
         readonly settings: ConnectionSettings,
-        private readonly wait: (ms: number) => Promise<void> = sleep,
+        options: TransportOptions = {},
     ) {
+        this.wait = options.wait ?? sleep;
+        this.bearer = options.bearer;
+        this.target = options.target ?? {
+            endpoint: settings.endpoint,
+            basePath: "/api/v1",
+            service: CLASSIFICATION_API,
+        };
         this.secrets = secretsOf(settings);
         this.log = makeDebugLog(this.secrets);
-        if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, settings.endpoint);
-        const { agent, proxy } = agentFor(settings.endpoint, {
+        if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, this.target.endpoint);
+        const { agent, proxy } = agentFor(this.target.endpoint, {
             ...(settings.caBundle ? { ca: settings.caBundle } : {}),
             ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
             ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
@@ -66,7 +107,7 @@ export class HttpTransport {
         this.proxy = proxy;
         if (proxy) this.secrets = [...this.secrets, ...proxySecrets(proxy.url)];
         this.http = axios.create({
-            baseURL: `${settings.endpoint}/api/v1`,
+            baseURL: `${this.target.endpoint}${this.target.basePath}`,
             timeout: settings.timeoutMs,
             httpsAgent: agent,
             ...(proxy ? { httpAgent: agent } : {}),
@@ -88,7 +129,13 @@ export class HttpTransport {
      * One attempt within `remaining` ms; a TLS failure is thrown (FK_TLS). A retryable status is a
      * failure to retry on, except on the `last` attempt, where it is the response.
      */
-    private async attempt(req: Request, n: number, remaining: number, last: boolean): Promise<Attempt> {
+    private async attempt(
+        req: Request,
+        n: number,
+        remaining: number,
+        last: boolean,
+        headers: Record<string, string>,
+    ): Promise<Attempt> {
         const started = Date.now();
         const { operation, method, url } = req;
         try {
@@ -97,7 +144,7 @@ export class HttpTransport {
                 url,
                 data: req.data,
                 params: req.params,
-                headers: req.headers,
+                headers: { ...req.headers, ...headers },
                 timeout: Math.min(this.settings.timeoutMs, remaining),
             });
             this.log(`${operation}: ${method} ${url} -> ${res.status} in ${Date.now() - started}ms (attempt ${n + 1})`);
@@ -114,8 +161,9 @@ export class HttpTransport {
                 const explained = tlsExplanation(tls);
                 throw errors.tlsFailure(
                     operation,
-                    this.settings.endpoint,
+                    this.target.endpoint,
                     explained ? `${explained} (${cause})` : cause,
+                    this.target.service,
                 );
             }
             const via = this.proxy ? ` (through the proxy ${this.proxy.shown} from ${this.proxy.source})` : "";
@@ -125,22 +173,55 @@ export class HttpTransport {
     }
 
     /**
+     * Sends the request with KOMBIT's request headers (x-TransaktionsId, x-TransaktionsTid) and the
+     * bearer token, if any. A 401 to a token from the STS renews the token once and sends again (a 401
+     * means the request was refused before it did anything).
+     */
+    async send(req: Request): Promise<Sent> {
+        const transaction = { "x-TransaktionsId": randomUUID(), "x-TransaktionsTid": new Date().toISOString() };
+        const transaktionsId = transaction["x-TransaktionsId"];
+        const token = this.bearer ? await this.bearer.token() : undefined;
+        const sent = await this.sendWith(
+            req,
+            token ? { ...transaction, Authorization: `Bearer ${token}` } : transaction,
+        );
+        if (!token || sent.kind !== "response" || sent.res.status !== 401) return { ...sent, transaktionsId };
+        this.log(`${req.operation}: 401 to the STS token; renewing it once`);
+        this.bearer!.renew(token);
+        const renewed = await this.bearer!.token();
+        return {
+            ...(await this.sendWith(req, { ...transaction, Authorization: `Bearer ${renewed}` })),
+            transaktionsId,
+        };
+    }
+
+    /**
      * Sends the request; an idempotent one is retried on 429, 5xx and network errors, all within one
      * deadline. A retryable status on the last attempt is returned as the response it is.
      */
-    async send(req: Request): Promise<Sent> {
-        const { settings } = this;
+    private async sendWith(
+        req: Request,
+        headers: Record<string, string>,
+    ): Promise<{ kind: "response"; res: AxiosResponse } | { kind: "unreachable"; error: FkError }> {
+        const { settings, target } = this;
         const attempts = req.idempotent ? settings.maxRetries + 1 : 1;
         const deadline = Date.now() + settings.deadlineMs;
-        const overdue = (n: number, cause: string): Sent => ({
-            kind: "unreachable",
-            error: errors.deadlineExceeded(req.operation, settings.endpoint, settings.deadlineMs, n, cause),
+        const overdue = (n: number, cause: string) => ({
+            kind: "unreachable" as const,
+            error: errors.deadlineExceeded(
+                req.operation,
+                target.endpoint,
+                settings.deadlineMs,
+                n,
+                cause,
+                target.service,
+            ),
         });
         let cause = "";
         for (let n = 0; n < attempts; n++) {
             if (deadline - Date.now() <= 0) return overdue(n, cause);
             const last = n === attempts - 1;
-            const result = await this.attempt(req, n, deadline - Date.now(), last);
+            const result = await this.attempt(req, n, deadline - Date.now(), last, headers);
             if (result.kind === "response") return result;
             cause = result.cause;
             if (Date.now() >= deadline) return overdue(n + 1, cause);
@@ -158,7 +239,7 @@ export class HttpTransport {
         const withCertificate = Boolean(settings.clientCertificate || settings.pfx);
         return {
             kind: "unreachable",
-            error: errors.unavailable(req.operation, attempts, explainReset(cause, withCertificate)),
+            error: errors.unavailable(req.operation, attempts, explainReset(cause, withCertificate), target.service),
         };
     }
 }

@@ -7,6 +7,8 @@ import { Actor } from "./service";
 export interface Reply {
     status: number;
     body?: unknown;
+    /** A body sent as it is, instead of `body` as JSON (with the handler's Content-Type). */
+    raw?: string;
     headers?: Record<string, string>;
 }
 
@@ -16,6 +18,8 @@ export interface RequestContext {
     url: URL;
     actor?: Actor;
     body: () => Promise<unknown>;
+    /** An application/x-www-form-urlencoded body. */
+    form: () => Promise<URLSearchParams>;
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
@@ -28,10 +32,32 @@ export function header(req: http.IncomingMessage, name: string): string | undefi
     return Array.isArray(v) ? v[0] : v;
 }
 
+/** The request's media type, without parameters. */
+function mediaType(req: http.IncomingMessage): string {
+    return (header(req, "content-type") ?? "").split(";")[0].trim().toLowerCase();
+}
+
 /** Reads a JSON body of at most maxBody bytes; a problem document explains anything else. */
-export function readBody(req: http.IncomingMessage, maxBody: number): Promise<unknown> {
-    const type = (header(req, "content-type") ?? "").split(";")[0].trim().toLowerCase();
-    if (type !== "application/json") return Promise.reject(problems.unsupportedMediaType(type));
+export async function readBody(req: http.IncomingMessage, maxBody: number): Promise<unknown> {
+    const type = mediaType(req);
+    if (type !== "application/json") throw problems.unsupportedMediaType(type, "application/json");
+    const text = await readText(req, maxBody);
+    try {
+        return JSON.parse(text);
+    } catch (err) {
+        throw problems.badRequest(`the body is not valid JSON: ${(err as Error).message}`);
+    }
+}
+
+/** Reads a form body (application/x-www-form-urlencoded) of at most maxBody bytes. */
+export async function readForm(req: http.IncomingMessage, maxBody: number): Promise<URLSearchParams> {
+    const type = mediaType(req);
+    const form = "application/x-www-form-urlencoded";
+    if (type !== form) throw problems.unsupportedMediaType(type, form);
+    return new URLSearchParams(await readText(req, maxBody));
+}
+
+function readText(req: http.IncomingMessage, maxBody: number): Promise<string> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -44,13 +70,7 @@ export function readBody(req: http.IncomingMessage, maxBody: number): Promise<un
             }
             chunks.push(chunk);
         });
-        req.on("end", () => {
-            try {
-                resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-            } catch (err) {
-                reject(problems.badRequest(`the body is not valid JSON: ${(err as Error).message}`));
-            }
-        });
+        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
         req.on("error", reject);
     });
 }
@@ -58,8 +78,8 @@ export function readBody(req: http.IncomingMessage, maxBody: number): Promise<un
 /** Writes a reply: JSON unless the handler set another content type. */
 export function writeReply(res: http.ServerResponse, reply: Reply): void {
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-    let payload: string | undefined;
-    if (reply.body !== undefined) {
+    let payload: string | undefined = reply.raw;
+    if (payload === undefined && reply.body !== undefined) {
         payload = JSON.stringify(reply.body);
         headers["Content-Type"] ??= "application/json";
     }

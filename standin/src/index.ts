@@ -5,3 +5,4 @@ export * from "./seed";
 export * from "./server";
 export * from "./service";
 export * from "./time";
+export * from "./sts";

@@ -48,13 +48,8 @@ export const problems = {
             "The subscription changed since it was read",
             `If-Match ${expected} does not match the current ETag ${actual}`,
         ),
-    unsupportedMediaType: (got: string) =>
-        make(
-            415,
-            "unsupported-media-type",
-            "Unsupported media type",
-            `expected application/json, got ${got || "nothing"}`,
-        ),
+    unsupportedMediaType: (got: string, expected: string) =>
+        make(415, "unsupported-media-type", "Unsupported media type", `expected ${expected}, got ${got || "nothing"}`),
     unprocessable: (detail: string, errors: FieldError[]) =>
         make(422, "validation", "The request is not valid", detail, { errors }),
     preconditionRequired: () =>

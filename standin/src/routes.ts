@@ -16,6 +16,8 @@ export interface Route {
     operation: string;
     admin?: boolean;
     write?: boolean;
+    /** The route checks its caller itself (the STS's token route): no municipality's credentials needed. */
+    authenticatesItself?: boolean;
     handler: (ctx: RequestContext, params: string[]) => Promise<Reply> | Reply;
 }
 

@@ -3,6 +3,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { z } from "zod";
 import { LIVSCYKLUSSER, UUID_PATTERN } from "./rules";
+import { serviceAgreementSchema } from "./sts";
 
 const uuid = z.string().regex(UUID_PATTERN, "a lower-case UUID");
 
@@ -25,6 +26,11 @@ export const tenantSchema = z
         /** Kommunekode, e.g. "0101" for København. */
         kommunekode: kommunekodeSchema,
         navn: z.string().min(1),
+        /** CVR number: whom the STS's tokens name (their cvr claim). @default none: no STS tokens act for it */
+        cvr: z
+            .string()
+            .regex(/^\d{8}$/, "a CVR number of eight digits")
+            .optional(),
         /** SHA-256 (hex) of each bearer token that acts for this municipality. Tokens themselves are never stored. */
         tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
         /** SHA-256 fingerprints (as Node prints them, AA:BB:...) of client certificates that act for it. */
@@ -72,6 +78,8 @@ export const seedFileSchema = z
         itSystemInstanser: z.array(itSystemInstansSeedSchema).default([]),
         tenants: z.array(tenantSchema).default([]),
         abonnementer: z.array(abonnementSeedSchema).default([]),
+        /** Which certificates may get STS tokens for which CVRs. */
+        serviceAgreements: z.array(serviceAgreementSchema).default([]),
     })
     .strict();
 
@@ -104,6 +112,7 @@ export const defaultSeed: SeedFile = {
     itSystemInstanser: [{ uuid: KMD_OPUS_DEBITOR_UUID, navn: "KMD Opus Debitor" }],
     tenants: [],
     abonnementer: [],
+    serviceAgreements: [],
 };
 
 /** Reads and validates a seed file (JSON); its entries are added to the defaults. */
@@ -128,6 +137,7 @@ export function mergeSeeds(...seeds: SeedFile[]): SeedFile {
         itSystemInstanser: seeds.flatMap((s) => s.itSystemInstanser),
         tenants: seeds.flatMap((s) => s.tenants),
         abonnementer: seeds.flatMap((s) => s.abonnementer),
+        serviceAgreements: seeds.flatMap((s) => s.serviceAgreements),
     };
 }
 

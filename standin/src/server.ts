@@ -7,12 +7,14 @@ import * as https from "node:https";
 import { AddressInfo } from "node:net";
 import { Authenticator, authenticator } from "./auth";
 import { FaultInjector, FaultSettings } from "./faults";
-import { readBody, Reply, writeReply } from "./http-io";
+import { header, readBody, readForm, Reply, writeReply } from "./http-io";
 import { ProblemError, problems } from "./problems";
 import { allRoutes, OperationStats, Route } from "./routes";
 import { defaultSeed, mergeSeeds, SeedInput, seedFileSchema } from "./seed";
 import { Actor, SubscriptionService } from "./service";
 import { Store } from "./store";
+import { StsSettings, TokenService } from "./sts";
+import { stsRoutes } from "./sts-routes";
 import { Clock } from "./time";
 
 export type { OperationStats } from "./routes";
@@ -40,8 +42,13 @@ export interface RequestLogEntry {
     operation: string;
     status: number | "dropped";
     kommunekode?: string;
-    /** Which credential identified the municipality: its client certificate, or its bearer token. */
-    credential?: "certificate" | "token";
+    /**
+     * Which credential identified the municipality: its own client certificate, its own bearer token,
+     * or a token from the STS bound to the client certificate.
+     */
+    credential?: "certificate" | "token" | "sts";
+    /** The caller's x-TransaktionsId, as KOMBIT's services log it for support. */
+    transaktionsId?: string;
     durationMs: number;
     fault?: string;
 }
@@ -66,6 +73,11 @@ export interface StandinOptions {
     log?: (entry: RequestLogEntry) => void;
     /** Largest accepted request body in bytes. @default 65536 */
     maxBodyBytes?: number;
+    /**
+     * The security token service (sts.ts): the entity id it issues tokens for, and how.
+     * @default entity id STANDIN_ENTITY_ID, tokens for 8 hours
+     */
+    sts?: StsSettings & { entityId?: string };
 }
 
 export interface RunningStandin {
@@ -75,6 +87,8 @@ export interface RunningStandin {
     faults: FaultInjector;
     clock: Clock;
     service: SubscriptionService;
+    /** The security token service: its service agreements, settings, and tokens issued. */
+    sts: TokenService;
     /** Request counts per operation since start or the last reset. */
     stats(): Record<string, OperationStats>;
     resetStats(): void;
@@ -149,6 +163,9 @@ class Exchange {
                 status,
                 ...(this.actor?.kind === "kommune" ? { kommunekode: this.actor.kommunekode } : {}),
                 ...(this.actor?.kind === "kommune" && this.actor.by ? { credential: this.actor.by } : {}),
+                ...(header(this.req, "x-transaktionsid")
+                    ? { transaktionsId: header(this.req, "x-transaktionsid") }
+                    : {}),
                 durationMs: Number(process.hrtime.bigint() - this.started) / 1e6,
                 ...(this.fault ? { fault: this.fault } : {}),
             },
@@ -174,7 +191,13 @@ class Dispatcher {
             if (!(await this.admit(x, route))) return x.drop();
             const params = x.url.pathname.match(route.pattern)!.slice(1);
             const reply = await route.handler(
-                { req, url: x.url, actor: x.actor, body: () => readBody(req, this.maxBody) },
+                {
+                    req,
+                    url: x.url,
+                    actor: x.actor,
+                    body: () => readBody(req, this.maxBody),
+                    form: () => readForm(req, this.maxBody),
+                },
                 params,
             );
             if (x.fault === "loseResponse") return x.drop();
@@ -210,7 +233,7 @@ class Dispatcher {
             return true;
         }
         if (route.operation === "health") return true;
-        if (!this.faults.appliesTo(route.operation)) return this.authenticate(x);
+        if (!this.faults.appliesTo(route.operation)) return this.authenticate(x, route);
         if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
         const decision = this.faults.decide(route.write === true);
         if (decision !== "none") x.fault = decision;
@@ -218,12 +241,16 @@ class Dispatcher {
         if (decision === "error500") throw problems.unavailable(500);
         if (decision === "error503") throw problems.unavailable(503);
         if (decision === "rateLimit") throw problems.tooManyRequests(this.faults.retryAfterSeconds);
-        return this.authenticate(x);
+        return this.authenticate(x, route);
     }
 
-    /** Who the request acts for; a request without credentials is refused (401). */
-    private authenticate(x: Exchange): boolean {
-        x.actor = this.auth.actor(x.req);
+    /**
+     * Who the request acts for; a request without credentials is refused (401). The STS's token route
+     * checks its caller itself.
+     */
+    private async authenticate(x: Exchange, route: Route): Promise<boolean> {
+        if (route.authenticatesItself) return true;
+        x.actor = await this.auth.actor(x.req);
         if (!x.actor) {
             throw problems.unauthorized(
                 "send Authorization: Bearer <token> or a client certificate registered for your municipality",
@@ -259,7 +286,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     const store = new Store(options.dbPath ?? ":memory:");
     for (const s of seed.sortimenter) store.upsertSortiment(s);
     for (const i of seed.itSystemInstanser) store.upsertItSystemInstans(i);
-    const auth = authenticator(seed.tenants, options.adminToken);
+    const { entityId, ...stsSettings } = options.sts ?? {};
+    const sts = new TokenService(entityId, seed.serviceAgreements, stsSettings);
+    const auth = authenticator(seed.tenants, options.adminToken, sts);
     const clock = new Clock();
     const service = new SubscriptionService(store, clock, (options.deliveryDelaySeconds ?? 86_400) * 1000);
     for (const a of seed.abonnementer) service.importAbonnement(a);
@@ -267,7 +296,10 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     faults.configure(options.faults ?? {});
     const stats = new Statistics();
 
-    const routes = allRoutes({ store, service, faults, clock, kommuneNavn: (kode) => auth.kommuneNavn(kode), stats });
+    const routes = [
+        ...allRoutes({ store, service, faults, clock, kommuneNavn: (kode) => auth.kommuneNavn(kode), stats }),
+        ...stsRoutes(sts),
+    ];
     const dispatcher = new Dispatcher(routes, auth, faults, options.maxBodyBytes ?? 65_536, (entry, operation) => {
         stats.count(operation, entry.status);
         options.log?.(entry);
@@ -286,6 +318,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
         faults,
         clock,
         service,
+        sts,
         stats: () => stats.current(),
         resetStats: () => stats.reset(),
         close: () =>

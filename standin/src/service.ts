@@ -15,7 +15,7 @@ function uuidFrom(text: string): string {
 
 /** Who acts: a municipality (from its credentials) or the stand-in's administrator. */
 /** Who a request acts for; a municipality's request records which credential identified it. */
-export type Actor = { kind: "kommune"; kommunekode: string; by?: "certificate" | "token" } | { kind: "admin" };
+export type Actor = { kind: "kommune"; kommunekode: string; by?: "certificate" | "token" | "sts" } | { kind: "admin" };
 
 export interface Abonnement {
     uuid: string;

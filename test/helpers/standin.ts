@@ -11,7 +11,7 @@ import {
     StandinOptions,
     sha256Hex,
 } from "@fk-iac/klassifikation-standin";
-import { kommuneNavn } from "@fk-iac/klassifikation/rules";
+import { kommuneCvr, kommuneNavn } from "@fk-iac/klassifikation/rules";
 import { HttpClassificationApi } from "../../provider/src/client";
 import { call } from "./http";
 
@@ -70,6 +70,7 @@ export async function startTestStandin(
                 ...kommuner.map((k) => ({
                     kommunekode: k.kommunekode,
                     navn: k.navn,
+                    cvr: kommuneCvr(k.kommunekode),
                     tokenSha256: [sha256Hex(k.token)],
                     certificateFingerprints: [],
                 })),
@@ -108,6 +109,7 @@ export function tenantsFor(tokens: ReadonlyMap<string, string>) {
     return [...tokens].map(([kode, token]) => ({
         kommunekode: kode,
         navn: kommuneNavn(kode) ?? kode,
+        cvr: kommuneCvr(kode),
         tokenSha256: [sha256Hex(token)],
         certificateFingerprints: [] as string[],
     }));

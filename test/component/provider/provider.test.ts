@@ -452,9 +452,11 @@ describe("HTTP client", function () {
             const delays: number[] = [];
             const api = new HttpClassificationApi(
                 settings(s.url, s.kommuner[0].token, { maxRetries: 2, retryMaxDelayMs: 10_000 }),
-                (ms) => {
-                    delays.push(ms);
-                    return Promise.resolve();
+                {
+                    wait: (ms) => {
+                        delays.push(ms);
+                        return Promise.resolve();
+                    },
                 },
             );
             await expectFk(api.searchAbonnementer({}), "FK_UNAVAILABLE", /after 3 attempt\(s\): HTTP 429/);
