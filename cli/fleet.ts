@@ -27,7 +27,14 @@ import { makeReport, table, writeReport } from "./fleet/report";
 import { FleetOperation, OPERATIONS, runFleet } from "./fleet/runner";
 import { pageFromStatus, pageFromSurvey, surveyFleet, surveyTable, writeSurveyReport } from "./fleet/survey";
 import { writeStatusPage } from "./page";
-import { ConnectionSettingKey, exitCodeOf, SHARED_CONNECTION_SETTINGS, SurveyState } from "@fk-iac/klassifikation";
+import {
+    ConnectionSettingKey,
+    exitCodeOf,
+    FLEET_CERTIFICATE_SETTINGS,
+    FLEET_PASSPHRASE_ENV,
+    SHARED_CONNECTION_SETTINGS,
+    SurveyState,
+} from "@fk-iac/klassifikation";
 import { typeErrorsInChild } from "./fleet/typecheck";
 
 const USAGE =
@@ -54,22 +61,31 @@ interface Command {
     };
 }
 
+/** What --setting may name: what may be the same for every municipality, and the fleet's certificate files. */
+const FLEET_SETTINGS: readonly ConnectionSettingKey[] = [...SHARED_CONNECTION_SETTINGS, ...FLEET_CERTIFICATE_SETTINGS];
+
 /**
- * --setting KEY=VALUE, for what may be the same for every municipality (whom to trust, how long to
- * wait); a credential or an endpoint is refused: those come from each row alone.
+ * --setting KEY=VALUE, for what may be the same for every municipality (whom to trust, the STS, how
+ * long to wait) and a vendor's system certificate as files; a token, an inline key or an endpoint is
+ * refused: those come from each row alone. The certificate's passphrase comes from the environment
+ * (FK_FLEET_CLIENT_KEY_PASSPHRASE, FK_FLEET_PFX_PASSPHRASE), never from the command line.
  */
 function sharedSettings(given: string[]): Partial<Record<ConnectionSettingKey, string>> {
     const out: Partial<Record<ConnectionSettingKey, string>> = {};
     for (const item of given) {
         const at = item.indexOf("=");
         const key = item.slice(0, Math.max(at, 0)) as ConnectionSettingKey;
-        if (at < 1 || !SHARED_CONNECTION_SETTINGS.includes(key)) {
+        if (at < 1 || !FLEET_SETTINGS.includes(key)) {
             throw new Error(
-                `--setting "${item.slice(0, 60)}": expected KEY=VALUE with KEY one of ${SHARED_CONNECTION_SETTINGS.join(", ")} ` +
-                    "(credentials and endpoints come from each inventory row only)",
+                `--setting "${item.slice(0, 60)}": expected KEY=VALUE with KEY one of ${FLEET_SETTINGS.join(", ")} ` +
+                    "(tokens, inline keys and endpoints come from each inventory row only)",
             );
         }
         out[key] = item.slice(at + 1);
+    }
+    for (const [key, name] of Object.entries(FLEET_PASSPHRASE_ENV)) {
+        const value = process.env[name];
+        if (value) out[key as ConnectionSettingKey] = value;
     }
     return out;
 }

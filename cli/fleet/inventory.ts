@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { CsvError, parse as parseCsvText } from "csv-parse/sync";
 import { LineCounter, parseDocument, isMap, isSeq, YAMLMap } from "yaml";
 import { z } from "zod";
+import { type ConnectionSettingKey, FLEET_CREDENTIAL_SETTINGS } from "@fk-iac/klassifikation";
 import {
     ANY_CASE_UUID_PATTERN,
     endpointProblem,
@@ -21,11 +22,14 @@ import {
  * - `file:PATH`: a bearer token in a file (relative to the inventory)
  * - `cert:CERT.pem,KEY.pem`: a client certificate and key (relative to the inventory); an encrypted
  *   key's passphrase comes from FK_CLIENT_KEY_PASSPHRASE_<kommunekode>
+ * - left out: the fleet's system certificate (--setting clientCertificateFile=..., clientKeyFile=... or
+ *   pfxFile=...), with a token from the STS for the row's CVR: one vendor certificate for many rows
  */
 export type CredentialRef =
     | { kind: "env"; name: string }
     | { kind: "file"; path: string }
-    | { kind: "cert"; certFile: string; keyFile: string };
+    | { kind: "cert"; certFile: string; keyFile: string }
+    | { kind: "fleet" };
 
 export interface InventoryRow {
     /** 1-based line of the row in the file. */
@@ -65,11 +69,12 @@ const rowSchema = z
             if (bad) ctx.addIssue({ code: "custom", message: bad.problem });
         }),
         credentials: z
-            .string({ error: "is required (env:NAME, file:PATH or cert:CERT,KEY)" })
+            .string({ error: "must be env:NAME, file:PATH or cert:CERT,KEY (or left out for the fleet's certificate)" })
             .regex(
                 /^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|cert:[^,]+,[^,]+)$/,
-                "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem",
-            ),
+                "must be env:NAME, file:PATH or cert:CERT.pem,KEY.pem (or left out for the fleet's certificate)",
+            )
+            .optional(),
         debtorSystem: z.string().regex(ANY_CASE_UUID_PATTERN, "must be an it-systeminstans uuid").optional(),
         repair: z.union([z.boolean(), z.enum(["true", "false"])], { error: "must be true or false" }).optional(),
     })
@@ -196,8 +201,8 @@ export function readInventory(file: string): InventoryRow[] {
             kommunekode: r.kommunekode,
             navn: r.navn,
             endpoint: r.endpoint,
-            credentials: parseRef(r.credentials, baseDir),
-            credentialsRef: r.credentials,
+            credentials: r.credentials === undefined ? { kind: "fleet" } : parseRef(r.credentials, baseDir),
+            credentialsRef: r.credentials ?? "(the fleet's certificate)",
             debtorSystem: (r.debtorSystem ?? KMD_OPUS_DEBITOR).toLowerCase(),
             repair: r.repair === true || r.repair === "true",
         });
@@ -212,6 +217,7 @@ export function readInventory(file: string): InventoryRow[] {
  */
 export function credentialEnv(row: InventoryRow): Record<string, string> {
     const c = row.credentials;
+    if (c.kind === "fleet") return {};
     if (c.kind === "env") {
         const token = process.env[c.name];
         if (!token) throw new Error(`credentials ${row.credentialsRef}: environment variable ${c.name} is not set`);
@@ -237,4 +243,35 @@ export function credentialEnv(row: InventoryRow): Record<string, string> {
     const passphrase = process.env[`FK_CLIENT_KEY_PASSPHRASE_${row.kommunekode}`];
     if (passphrase) env.FK_KLASSIFIKATION_CLIENT_KEY_PASSPHRASE = passphrase;
     return env;
+}
+
+/**
+ * The fleet's shared settings as they apply to one row: a row's own credentials win over the fleet's
+ * certificate (and a row's own token, for a gateway, over the fleet's STS); a row without its own needs
+ * the fleet's certificate and STS. The error names the row's line.
+ */
+export function settingsForRow(
+    row: InventoryRow,
+    shared: Partial<Record<ConnectionSettingKey, string>>,
+): Partial<Record<ConnectionSettingKey, string>> {
+    const kind = row.credentials.kind;
+    if (kind === "fleet") {
+        const hasCertificate = Boolean(shared.pfxFile || (shared.clientCertificateFile && shared.clientKeyFile));
+        if (!hasCertificate || !shared.stsEndpoint || !shared.entityId) {
+            throw new Error(
+                `line ${row.line}: ${row.navn} (${row.kommunekode}) has no credentials of its own, and the fleet has no ` +
+                    "system certificate and STS for it: give --setting clientCertificateFile=... --setting clientKeyFile=... " +
+                    "(or pfxFile=...) with --setting stsEndpoint=... --setting entityId=..., or credentials on the row",
+            );
+        }
+        return shared;
+    }
+    const own = Object.fromEntries(
+        Object.entries(shared).filter(([key]) => !FLEET_CREDENTIAL_SETTINGS.includes(key as ConnectionSettingKey)),
+    ) as Partial<Record<ConnectionSettingKey, string>>;
+    if (kind === "env" || kind === "file") {
+        delete own.stsEndpoint;
+        delete own.entityId;
+    }
+    return own;
 }

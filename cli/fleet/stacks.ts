@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { CONNECTION_SETTINGS, envName } from "@fk-iac/klassifikation";
 import * as YAML from "yaml";
 import { repoRoot } from "../local";
-import { credentialEnv, InventoryRow } from "./inventory";
+import { credentialEnv, InventoryRow, settingsForRow } from "./inventory";
 import type { FleetOptions } from "./types";
 
 /** The fleet's Pulumi project (the root Pulumi.yaml's name). */
@@ -52,7 +52,9 @@ export function stackEnv(row: InventoryRow, opts: FleetOptions): Record<string, 
     return {
         ...opts.engineEnv,
         ...Object.fromEntries(CONNECTION_SETTINGS.map((key) => [envName(key), ""])),
-        ...Object.fromEntries(Object.entries(opts.settings ?? {}).map(([key, value]) => [envName(key), value])),
+        ...Object.fromEntries(
+            Object.entries(settingsForRow(row, opts.settings ?? {})).map(([key, value]) => [envName(key), value]),
+        ),
         FK_KLASSIFIKATION_ENDPOINT: row.endpoint,
         ...credentialEnv(row),
     };

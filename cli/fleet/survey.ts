@@ -17,7 +17,7 @@ import {
 } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { countStates, PageData } from "../page";
-import { credentialEnv, InventoryRow } from "./inventory";
+import { credentialEnv, InventoryRow, settingsForRow } from "./inventory";
 import type { StackResult } from "./types";
 
 /** One municipality's line of the report. */
@@ -58,7 +58,7 @@ async function surveyRow(row: InventoryRow, shared: Partial<Record<ConnectionSet
         return { ...at, state: "unreachable", kommunekode: row.kommunekode, mismatches: [], detail };
     }
     try {
-        const settings = readConnectionSettings(rowSource(env, shared), row.endpoint);
+        const settings = readConnectionSettings(rowSource(env, settingsForRow(row, shared)), row.endpoint);
         const api = new HttpClassificationApi(settings, { kommunekode: row.kommunekode });
         const result = await surveyMunicipality(api, {
             kommunekode: row.kommunekode,

@@ -121,6 +121,29 @@ export const SHARED_CONNECTION_SETTINGS: readonly ConnectionSettingKey[] = CONNE
 );
 
 /**
+ * The system certificate as files, which one vendor's fleet may give once for every municipality it
+ * acts for (each then gets its own token from the STS): file paths only, never inline secrets. The
+ * passphrases come from the fleet's environment (FLEET_PASSPHRASE_ENV), never from a command line.
+ */
+export const FLEET_CERTIFICATE_SETTINGS: readonly ConnectionSettingKey[] = [
+    "clientCertificateFile",
+    "clientKeyFile",
+    "pfxFile",
+];
+
+/** Where the fleet reads the passphrase of its certificate's key or PKCS#12 bundle. */
+export const FLEET_PASSPHRASE_ENV: Readonly<Partial<Record<ConnectionSettingKey, string>>> = {
+    clientKeyPassphrase: "FK_FLEET_CLIENT_KEY_PASSPHRASE",
+    pfxPassphrase: "FK_FLEET_PFX_PASSPHRASE",
+};
+
+/** The credential settings a row's own credentials replace: the fleet's certificate and its passphrases. */
+export const FLEET_CREDENTIAL_SETTINGS: readonly ConnectionSettingKey[] = [
+    ...FLEET_CERTIFICATE_SETTINGS,
+    ...(Object.keys(FLEET_PASSPHRASE_ENV) as ConnectionSettingKey[]),
+];
+
+/**
  * Looks up a raw setting; `get("endpoint")` reads fk:endpoint. `nameOf`, when the source has it, says
  * where a setting's value came from as the user set it (`fk:caBundle` in the stack config, or
  * `FK_KLASSIFIKATION_CA_BUNDLE` in the environment), so an error names the place to fix.

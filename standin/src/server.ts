@@ -77,7 +77,11 @@ export interface StandinOptions {
      * The security token service (sts.ts): the entity id it issues tokens for, and how.
      * @default entity id STANDIN_ENTITY_ID, tokens for 8 hours
      */
-    sts?: StsSettings & { entityId?: string };
+    sts?: StsSettings & {
+        entityId?: string;
+        /** Receives every token the STS issues (tests look for them where they must not be). @default none */
+        onIssued?: (token: string) => void;
+    };
 }
 
 export interface RunningStandin {
@@ -286,8 +290,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Runnin
     const store = new Store(options.dbPath ?? ":memory:");
     for (const s of seed.sortimenter) store.upsertSortiment(s);
     for (const i of seed.itSystemInstanser) store.upsertItSystemInstans(i);
-    const { entityId, ...stsSettings } = options.sts ?? {};
-    const sts = new TokenService(entityId, seed.serviceAgreements, stsSettings);
+    const { entityId, onIssued, ...stsSettings } = options.sts ?? {};
+    const sts = new TokenService(entityId, seed.serviceAgreements, stsSettings, onIssued);
     const auth = authenticator(seed.tenants, options.adminToken, sts);
     const clock = new Clock();
     const service = new SubscriptionService(store, clock, (options.deliveryDelaySeconds ?? 86_400) * 1000);

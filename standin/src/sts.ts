@@ -102,10 +102,12 @@ export class TokenService {
     /** Tokens issued since start, per CVR (the tests count them). */
     readonly issued = new Map<string, number>();
 
+    /** @param onIssued receives every token issued (tests scan output and files for them). */
     constructor(
         readonly entityId: string = STANDIN_ENTITY_ID,
         agreements: readonly ServiceAgreement[] = [],
         settings: StsSettings = {},
+        private readonly onIssued?: (token: string) => void,
     ) {
         for (const a of agreements) for (const cvr of a.cvr) this.grant(a.certificateFingerprint, cvr);
         this.configure(settings);
@@ -173,6 +175,7 @@ export class TokenService {
                 answer === "otherCertificate" ? thumbprintS256(crypto.randomBytes(32)) : thumbprintS256(cert.raw),
             lifetimeSeconds,
         });
+        this.onIssued?.(token);
         const json = "application/json";
         if (answer === "notJson") return { status: 200, body: "<html>Service Unavailable</html>", type: "text/html" };
         if (answer === "noToken") return { status: 200, body: { token_type: "Holder-of-key" }, type: json };
