@@ -1,6 +1,8 @@
 // The main job: task GB1.0 for a demo municipality, end to end on this machine.
 //
-//  1. starts the local stand-in for FK Klassifikation (loopback, data in .pulumi-local/),
+//  1. starts the local stand-in for FK Klassifikation (loopback over HTTPS, data in .pulumi-local/),
+//     with its STS: the demo reaches it as a municipality reaches KOMBIT's services, with a system
+//     certificate (mutual TLS) and a token from the STS for the municipality's CVR,
 //  2. runs `pulumi up` of the root program with the policy pack, on the local file backend,
 //  3. reads the subscription back from the classification API and judges both result criteria.
 //
@@ -8,31 +10,31 @@
 // FK_DEMO_STACK (cli/demo.ts).
 import * as path from "node:path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { checkTask, readConnectionSettings } from "@fk-iac/klassifikation";
+import { checkTask, envName, readConnectionSettings } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
-import { engineEnv, localSecret, log, repoRoot } from "./local";
+import { engineEnv, log, repoRoot } from "./local";
 import { printAssessment } from "./report";
 import { startDemoStandin } from "./standin";
 
 async function main(): Promise<number> {
     const { port, deliveryDelaySeconds: delay, stackName } = demoSettings();
-    const token = localSecret("demo-token");
-
     const standin = await startDemoStandin({
         port,
         kommunekode: DEMO_KOMMUNE.kode,
         kommunenavn: DEMO_KOMMUNE.navn,
-        token,
         deliveryDelaySeconds: delay,
     });
     try {
-        log(`stand-in for FK Klassifikation at ${standin.url} (data in .pulumi-local/standin.db)`);
+        log(`stand-in for FK Klassifikation and its STS at ${standin.url} (data in .pulumi-local/standin.db)`);
+        log(
+            `system certificate ${standin.settings.clientCertificateFile}; tokens from the STS for ` +
+                `${DEMO_KOMMUNE.navn}'s CVR, service ${standin.settings.entityId}`,
+        );
         const env: Record<string, string> = {
             ...engineEnv(),
-            // The demo's connection comes from the environment, so no secret is written to a stack file.
-            FK_KLASSIFIKATION_ENDPOINT: standin.url,
-            FK_KLASSIFIKATION_TOKEN: token,
+            // The demo's connection comes from the environment (file paths and URLs, no secret).
+            ...Object.fromEntries(Object.entries(standin.settings).map(([key, value]) => [envName(key), value])),
         };
         const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: repoRoot }, { envVars: env });
         await stack.setAllConfig({
@@ -58,7 +60,8 @@ async function main(): Promise<number> {
 
         const uuid = result.outputs.abonnementUuid?.value as string | undefined;
         const api = new HttpClassificationApi(
-            readConnectionSettings((k) => (({ endpoint: standin.url, token }) as Record<string, string>)[k]),
+            readConnectionSettings((k) => standin.settings[k]),
+            { kommunekode: DEMO_KOMMUNE.kode },
         );
         const assessment = await checkTask(api, uuid, { kommunekode: DEMO_KOMMUNE.kode });
         printAssessment(

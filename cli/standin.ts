@@ -2,11 +2,20 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256Hex } from "@fk-iac/klassifikation-standin";
+import { STANDIN_ENTITY_ID } from "@fk-iac/klassifikation-standin";
+import { kommuneCvr } from "@fk-iac/klassifikation/rules";
+import { DemoPki, demoPki } from "./demo-pki";
 import { localDir, repoRoot } from "./local";
 
 export interface DemoStandin {
     url: string;
+    /**
+     * How the demo reaches it, as a municipality reaches KOMBIT's services: the system certificate
+     * over mutual TLS and a token from the STS for the municipality's CVR. Keys are connection
+     * setting keys (fk:<key>, or FK_KLASSIFIKATION_<KEY> in the environment); values are file paths
+     * and URLs, no secret.
+     */
+    settings: Record<string, string>;
     stop(): Promise<void>;
 }
 
@@ -14,18 +23,29 @@ export interface DemoStandinOptions {
     port: number;
     kommunekode: string;
     kommunenavn: string;
-    token: string;
     deliveryDelaySeconds: number;
 }
 
-/** Starts fk-standin on loopback with its data in .pulumi-local/standin.db, and waits until it listens. */
+/**
+ * Starts fk-standin on loopback over HTTPS with its data in .pulumi-local/standin.db, its STS holding
+ * a service agreement for the demo's system certificate and municipality, and waits until it listens.
+ */
 export async function startDemoStandin(opts: DemoStandinOptions): Promise<DemoStandin> {
-    const child: ChildProcess = spawn(process.execPath, standinArgs(opts, writeSeed(opts)), {
+    const pki = demoPki();
+    const child: ChildProcess = spawn(process.execPath, standinArgs(opts, writeSeed(opts, pki), pki), {
         stdio: ["ignore", "pipe", "pipe"],
     });
     const url = await listening(child, opts.port);
     return {
         url,
+        settings: {
+            endpoint: url,
+            caBundleFile: pki.caFile,
+            clientCertificateFile: pki.systemCertFile,
+            clientKeyFile: pki.systemKeyFile,
+            stsEndpoint: url,
+            entityId: STANDIN_ENTITY_ID,
+        },
         stop: () =>
             new Promise<void>((resolve) => {
                 if (child.exitCode !== null) return resolve();
@@ -35,16 +55,20 @@ export async function startDemoStandin(opts: DemoStandinOptions): Promise<DemoSt
     };
 }
 
-/** The demo municipality's tenant, written for the stand-in's --seed (owner-only: it holds a token hash). */
-function writeSeed(opts: DemoStandinOptions): string {
+/**
+ * The demo municipality (with its CVR) and the service agreement that lets the demo's system
+ * certificate get tokens for it, written for the stand-in's --seed.
+ */
+function writeSeed(opts: DemoStandinOptions, pki: DemoPki): string {
     const seed = path.join(localDir, "standin-seed.json");
+    const cvr = kommuneCvr(opts.kommunekode);
+    if (!cvr) throw new Error(`kommunekode ${opts.kommunekode} is not one of the 98 municipalities'`);
     fs.writeFileSync(
         seed,
         JSON.stringify(
             {
-                tenants: [
-                    { kommunekode: opts.kommunekode, navn: opts.kommunenavn, tokenSha256: [sha256Hex(opts.token)] },
-                ],
+                tenants: [{ kommunekode: opts.kommunekode, navn: opts.kommunenavn, cvr }],
+                serviceAgreements: [{ certificateFingerprint: pki.systemFingerprint, cvr: [cvr] }],
             },
             null,
             2,
@@ -54,7 +78,7 @@ function writeSeed(opts: DemoStandinOptions): string {
     return seed;
 }
 
-function standinArgs(opts: DemoStandinOptions, seed: string): string[] {
+function standinArgs(opts: DemoStandinOptions, seed: string, pki: DemoPki): string[] {
     return [
         "--disable-warning=ExperimentalWarning",
         path.join(repoRoot, "standin", "dist", "cli.js"),
@@ -68,6 +92,12 @@ function standinArgs(opts: DemoStandinOptions, seed: string): string[] {
         String(opts.deliveryDelaySeconds),
         "--log",
         path.join(localDir, "standin-requests.jsonl"),
+        "--tls-cert",
+        pki.serverCertFile,
+        "--tls-key",
+        pki.serverKeyFile,
+        "--client-ca",
+        pki.caFile,
     ];
 }
 

@@ -13,7 +13,7 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { exitCodeOf, readConnectionSettings, settingSource, surveyMunicipality } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
-import { engineEnv, localSecret, log, repoRoot } from "./local";
+import { engineEnv, log, repoRoot } from "./local";
 import { countStates, PageRow, writeStatusPage } from "./page";
 import { printAssessment } from "./report";
 import { DemoStandin, startDemoStandin } from "./standin";
@@ -37,21 +37,20 @@ async function main(argv: string[]): Promise<number> {
     let demo: DemoStandin | undefined;
     let get = settingSource({ get: (k: string) => config[k]?.value });
     if (stackName === demoSetting.stackName && !config["fk:endpoint"] && !process.env.FK_KLASSIFIKATION_ENDPOINT) {
-        const token = localSecret("demo-token");
         demo = await startDemoStandin({
             port: demoSetting.port,
             kommunekode: kode ?? DEMO_KOMMUNE.kode,
             kommunenavn: navn,
-            token,
             deliveryDelaySeconds: demoSetting.deliveryDelaySeconds,
         });
-        const demoUrl = demo.url;
-        get = (k) => (({ endpoint: demoUrl, token }) as Record<string, string>)[k];
+        const demoSettings = demo.settings;
+        get = (k) => demoSettings[k];
     }
     try {
         const endpoint = outputs.endpoint?.value as string | undefined;
         const settings = readConnectionSettings(get, demo ? undefined : endpoint);
-        const api = new HttpClassificationApi(settings, kode ? { kommunekode: kode } : {});
+        const kommunekode = kode ?? (demo ? DEMO_KOMMUNE.kode : undefined);
+        const api = new HttpClassificationApi(settings, kommunekode ? { kommunekode } : {});
         const debtorSystem = config["gb10-borgerblikket:debtorSystem"]?.value;
         const result = await surveyMunicipality(api, {
             kommunekode: kode ?? "",

@@ -56,6 +56,23 @@ describe("main job and status command", function () {
         assert.ok(fs.existsSync(path.join(local, "state", ".pulumi")), "the file backend is in the local folder");
         const passphrase = fs.statSync(path.join(local, "passphrase"));
         assert.equal(passphrase.mode & 0o077, 0, "generated secrets are private to the user");
+        // The real flow: HTTPS with the system certificate, and every API call with a token from the STS.
+        assert.match(res.output, /stand-in for FK Klassifikation and its STS at https:\/\/127\.0\.0\.1:\d+/);
+        const requests = fs
+            .readFileSync(path.join(local, "standin-requests.jsonl"), "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map(
+                (line) => JSON.parse(line) as { operation: string; path: string; credential?: string; status: number },
+            );
+        assert.ok(
+            requests.some((r) => r.operation === "issueToken" && r.status === 200),
+            "a token from the STS",
+        );
+        const api = requests.filter((r) => r.path.startsWith("/api/"));
+        assert.ok(api.length > 0 && api.every((r) => r.credential === "sts"), JSON.stringify(api));
+        const key = fs.statSync(path.join(local, "pki", "system.key"));
+        assert.equal(key.mode & 0o077, 0, "the system certificate's key is private to the user");
     });
 
     it("second run changes nothing and says so", async function () {
