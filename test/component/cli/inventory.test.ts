@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InventoryError, readInventory } from "../../../cli/fleet/inventory";
+import { credentialEnv, InventoryError, readInventory, settingsForRow } from "../../../cli/fleet/inventory";
 
 describe("fleet inventory (CSV)", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fk-inventory-"));
@@ -64,5 +64,47 @@ describe("fleet inventory (CSV)", function () {
         );
         const [problem] = problems(file);
         assert.match(problem, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2: Quote Not Closed`));
+    });
+});
+
+describe("fleet inventory: one vendor certificate for many rows", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fk-inventory-sts-"));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const fleet = {
+        clientCertificateFile: "/etc/fk/system.crt",
+        clientKeyFile: "/etc/fk/system.key",
+        clientKeyPassphrase: "-fleet passphrase",
+        stsEndpoint: "https://sts.example",
+        entityId: "urn:service",
+        caBundleFile: "/etc/fk/ca.pem",
+    };
+
+    it("a row without credentials uses the fleet's certificate; a row's own credentials win", function () {
+        const file = path.join(dir, "inventory.yaml");
+        fs.writeFileSync(
+            file,
+            [
+                "kommuner:",
+                '  - { kommunekode: "0101", navn: "København", endpoint: "https://k.example" }',
+                '  - { kommunekode: "0751", navn: "Aarhus", endpoint: "https://k.example", credentials: "env:T" }',
+                '  - { kommunekode: "0851", navn: "Aalborg", endpoint: "https://k.example", credentials: "cert:a.crt,a.key" }',
+            ].join("\n"),
+        );
+        const [kbh, aarhus, aalborg] = readInventory(file);
+        assert.deepEqual(kbh.credentials, { kind: "fleet" });
+        assert.deepEqual(settingsForRow(kbh, fleet), fleet);
+        assert.deepEqual(credentialEnv(kbh), {});
+        // A gateway's token: neither the fleet's certificate nor its STS.
+        assert.deepEqual(settingsForRow(aarhus, fleet), { caBundleFile: "/etc/fk/ca.pem" });
+        // Its own certificate, asking the fleet's STS.
+        assert.deepEqual(settingsForRow(aalborg, fleet), {
+            stsEndpoint: "https://sts.example",
+            entityId: "urn:service",
+            caBundleFile: "/etc/fk/ca.pem",
+        });
+        assert.throws(
+            () => settingsForRow(kbh, { caBundleFile: "/etc/fk/ca.pem" }),
+            /line 2: København \(0101\) has no credentials of its own, and the fleet has no system certificate and STS/,
+        );
     });
 });

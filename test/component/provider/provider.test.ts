@@ -536,6 +536,45 @@ describe("connection settings", function () {
         }
     });
 
+    it("the STS needs both its settings and the certificate, and no fixed token beside them", function () {
+        const pem = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----";
+        const key = "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----";
+        const base = { endpoint: "https://x.example", clientCertificate: pem, clientKey: key };
+        const sts = { stsEndpoint: "https://sts.example/", entityId: "http://entityid.kombit.dk/service/x/1" };
+        const read = (values: Record<string, string | undefined>) => readConnectionSettings(from(values));
+        assert.deepEqual(read({ ...base, ...sts }).sts, {
+            endpoint: "https://sts.example",
+            entityId: "http://entityid.kombit.dk/service/x/1",
+        });
+        assert.equal(read({ ...base, ...sts }).token, undefined);
+        assert.throws(
+            () => read({ ...base, stsEndpoint: sts.stsEndpoint }),
+            /fk:entityId is not set, but fk:stsEndpoint is/,
+        );
+        assert.throws(() => read({ ...base, entityId: sts.entityId }), /fk:stsEndpoint is not set, but fk:entityId is/);
+        assert.throws(
+            () => read({ endpoint: base.endpoint, token: "-abcd", ...sts }),
+            /fk:stsEndpoint needs the system certificate to ask the STS with/,
+        );
+        assert.throws(
+            () => read({ ...base, token: "-secret-abcd", ...sts }),
+            (e: Error) =>
+                /fk:token cannot be combined with fk:stsEndpoint/.test(e.message) && !e.message.includes("secret"),
+        );
+        assert.throws(
+            () => read({ ...base, ...sts, stsEndpoint: "http://sts.example" }),
+            /fk:stsEndpoint is "http:\/\/sts\.example": must be an https:\/\/ URL/,
+        );
+        assert.throws(
+            () => read({ ...base, ...sts, stsEndpoint: "https://user:pw@sts.example" }),
+            (e: Error) => /fk:stsEndpoint/.test(e.message) && !e.message.includes("pw@"),
+        );
+        assert.throws(
+            () => read({ ...base, ...sts, entityId: "not an entity id" }),
+            /fk:entityId is "not an entity id": must be the service's entity id, a URI/,
+        );
+    });
+
     it("an error names the setting where its value came from: the stack config or the environment", function () {
         const config = (values: Record<string, string>) => ({ get: (k: string) => values[k] });
         const base = { "fk:endpoint": "https://config.example", "fk:token": "abcd" };
