@@ -1,11 +1,16 @@
 // Benchmark: the root program's `pulumi up --policy-pack policy` and no-change `preview`, side by side
 // with the engine's floor (`pulumi up` of an empty JavaScript program), interleaved, several rounds;
 // and where the time of one `up` goes, per process (CLI, language host, program, policy pack, provider).
+// The stand-in runs over HTTPS; the root program reaches it as a municipality reaches KOMBIT's
+// services (system certificate, a token from the STS), and once more with a gateway's fixed token,
+// so the STS step's cost shows side by side.
 //
 //   bash scripts/run.sh exec npm run --silent bench:up          (rounds: BENCH_ROUNDS, default 3)
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startStandin, sha256Hex } from "@fk-iac/klassifikation-standin";
+import { startStandin, sha256Hex, STANDIN_ENTITY_ID } from "@fk-iac/klassifikation-standin";
+import { kommuneCvr } from "@fk-iac/klassifikation/rules";
+import { demoPki } from "../cli/demo-pki";
 import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
 import { benchDir, machine, measure, writeSection } from "./common";
 import { RoleUsage, sampleCpu } from "./cpu";
@@ -15,7 +20,9 @@ const TOKEN = "-bench-token-up";
 /** The root program as users have it, optionally in the old set-up (ts-node, type-checked). */
 function rootProgram(dir: string, tsNode: boolean): string {
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of ["index.js", "index.ts", "program.ts"]) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    // Under ts-node the program starts at index.ts itself: no index.js beside it, or Pulumi would run that.
+    const files = tsNode ? ["index.ts", "program.ts"] : ["index.js", "index.ts", "program.ts"];
+    for (const f of files) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
     // ts-node, with the SDK's compiler options, takes the import without its extension.
     if (tsNode)
         fs.writeFileSync(
@@ -80,7 +87,7 @@ function render(rounds: number, times: Record<string, number[]>, breakdown: Role
         "",
         `Command: \`bash scripts/run.sh exec npm run --silent bench:up\` (${rounds} interleaved rounds). Machine: ${machine()}.`,
         "",
-        "Wall seconds of each command on the local file backend against the in-process stand-in, one subscription; the floor is `pulumi up` of an empty JavaScript program. Each round: floor, then each variant's `up` (a create), no-change `preview`, and (unmeasured) `destroy`.",
+        "Wall seconds of each command on the local file backend against the in-process stand-in over HTTPS, one subscription; the root program with the system certificate and a token from the stand-in's STS (the real flow, its STS step included), and once with a gateway's fixed token; the floor is `pulumi up` of an empty JavaScript program. Each round: floor, then each variant's `up` (a create), no-change `preview`, and (unmeasured) `destroy`.",
         "",
         "| what | min s | median s | min / floor min |",
         "| --- | --- | --- | --- |",
@@ -98,37 +105,47 @@ const FLOOR = "floor: up of an empty JavaScript program";
 
 async function main() {
     const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
+    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
+    const pki = demoPki(path.join(work, "pki"));
+    const cvr = kommuneCvr("0101")!;
     const standin = await startStandin({
+        tls: {
+            cert: fs.readFileSync(pki.serverCertFile),
+            key: fs.readFileSync(pki.serverKeyFile),
+            clientCa: fs.readFileSync(pki.caFile),
+        },
         seed: {
-            tenants: [
-                {
-                    kommunekode: "0101",
-                    navn: "København",
-                    tokenSha256: [sha256Hex(TOKEN)],
-                    certificateFingerprints: [],
-                },
-            ],
+            tenants: [{ kommunekode: "0101", navn: "København", cvr, tokenSha256: [sha256Hex(TOKEN)] }],
+            serviceAgreements: [{ certificateFingerprint: pki.systemFingerprint, cvr: [cvr] }],
         },
     });
-    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
     const workspaces: PulumiWorkspace[] = [];
     try {
-        const connected = async (tsNode: boolean) => {
+        const connected = async (name: string, tsNode: boolean, access: "sts" | "token") => {
             const ws = await PulumiWorkspace.create({
-                programDir: rootProgram(path.join(work, tsNode ? "ts-node" : "root"), tsNode),
+                programDir: rootProgram(path.join(work, name), tsNode),
                 kommunekode: "0101",
             });
             workspaces.push(ws);
             await ws.setConfig("kommune:navn", "København");
             await ws.setConfig("fk:endpoint", standin.url);
-            await ws.setConfig("fk:token", TOKEN, true);
+            await ws.setConfig("fk:caBundleFile", pki.caFile);
+            if (access === "token") {
+                await ws.setConfig("fk:token", TOKEN, true);
+                return ws;
+            }
+            await ws.setConfig("fk:clientCertificateFile", pki.systemCertFile);
+            await ws.setConfig("fk:clientKeyFile", pki.systemKeyFile);
+            await ws.setConfig("fk:stsEndpoint", standin.url);
+            await ws.setConfig("fk:entityId", STANDIN_ENTITY_ID);
             return ws;
         };
         const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
         workspaces.push(floor);
         const variants: Array<[string, PulumiWorkspace]> = [
-            ["root program", await connected(false)],
-            ["root program under ts-node (type-checked)", await connected(true)],
+            ["root program", await connected("root", false, "sts")],
+            ["root program with a gateway's token (no STS step)", await connected("token", false, "token")],
+            ["root program under ts-node (type-checked)", await connected("ts-node", true, "sts")],
         ];
         const { times, breakdown } = await runRounds(rounds, { floor, variants }, path.join(repoRoot, "policy"));
         const md = render(rounds, times, breakdown);

@@ -66,9 +66,11 @@ function stillGood(file: string): boolean {
     return Date.parse(cert.validTo) - Date.now() > DAY;
 }
 
-/** The demo's certificates, made when missing or about to expire. */
-export function demoPki(): DemoPki {
-    const dir = path.join(localDir, "pki");
+/**
+ * The demo's certificates in `dir`, made when missing or about to expire.
+ * @param dir @default .pulumi-local/pki
+ */
+export function demoPki(dir: string = path.join(localDir, "pki")): DemoPki {
     const files = {
         caFile: path.join(dir, "ca.crt"),
         serverCertFile: path.join(dir, "standin.crt"),

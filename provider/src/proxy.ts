@@ -5,6 +5,7 @@
 // so the endpoint's certificate is checked and the client certificate presented as without a proxy, and
 // the proxy sees neither. Proxy credentials in the URL (http://user:password@proxy:3128) are sent as
 // Proxy-Authorization and never shown: every message names the proxy through maskUrl.
+import { createHash } from "node:crypto";
 import type * as http from "node:http";
 import * as https from "node:https";
 import type * as net from "node:net";
@@ -65,7 +66,24 @@ class TunnellingAgent extends HttpsProxyAgent<string> {
 }
 
 /**
+ * Agents of this process, by proxy and TLS settings (their SHA-256: no key material is kept as a key),
+ * so every client with the same certificate, such as a vendor's for many municipalities, and the STS
+ * beside the API, reuses the same kept-alive TLS connections instead of a handshake each.
+ */
+const agents = new Map<string, http.Agent>();
+
+function agentKey(proxy: EgressProxy | undefined, tlsOptions: tls.ConnectionOptions): string {
+    const hash = createHash("sha256").update(proxy?.url ?? "direct");
+    for (const [name, value] of Object.entries(tlsOptions).sort(([a], [b]) => a.localeCompare(b))) {
+        hash.update(`\0${name}\0`);
+        hash.update(Buffer.isBuffer(value) ? value : String(value));
+    }
+    return hash.digest("hex");
+}
+
+/**
  * The agent that reaches the endpoint: directly, or through the proxy the environment names for it.
+ * Clients with the same proxy and TLS settings share one.
  *
  * @example
  * const { agent, proxy } = agentFor("https://klassifikation.example.dk", { ca, cert, key });
@@ -75,6 +93,13 @@ export function agentFor(
     tlsOptions: tls.ConnectionOptions,
 ): { agent: http.Agent; proxy?: EgressProxy } {
     const proxy = proxyFor(endpoint);
-    if (!proxy) return { agent: new https.Agent({ keepAlive: true, ...tlsOptions }) };
-    return { agent: new TunnellingAgent(proxy.url, tlsOptions), proxy };
+    const key = agentKey(proxy, tlsOptions);
+    let agent = agents.get(key);
+    if (!agent) {
+        agent = proxy
+            ? new TunnellingAgent(proxy.url, tlsOptions)
+            : new https.Agent({ keepAlive: true, ...tlsOptions });
+        agents.set(key, agent);
+    }
+    return { agent, ...(proxy ? { proxy } : {}) };
 }

@@ -47,8 +47,25 @@ const settled = new Map<string, string>();
 /** Tokens asked for since the process started, by the same key (tests and benchmarks count them). */
 export const stsCalls = { count: 0 };
 
+/** Thumbprints already worked out, by the SHA-256 of the certificate settings. */
+const thumbprints = new Map<string, string>();
+
 /** The base64url SHA-256 of the client certificate (DER), as a token's cnf claim names it. */
 export function certificateThumbprint(settings: ConnectionSettings): string {
+    const material = createHash("sha256")
+        .update(settings.clientCertificate ?? "")
+        .update("\0")
+        .update(settings.pfx ?? Buffer.alloc(0))
+        .digest("hex");
+    let thumbprint = thumbprints.get(material);
+    if (thumbprint === undefined) {
+        thumbprint = thumbprintOf(settings);
+        thumbprints.set(material, thumbprint);
+    }
+    return thumbprint;
+}
+
+function thumbprintOf(settings: ConnectionSettings): string {
     const context = tls.createSecureContext({
         ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
         ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
