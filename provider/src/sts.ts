@@ -65,12 +65,31 @@ export function certificateThumbprint(settings: ConnectionSettings): string {
     return thumbprint;
 }
 
+/** The certificate and key as TLS loads them; a key that does not open is named by its setting. */
+function secureContext(settings: ConnectionSettings): tls.SecureContext {
+    try {
+        return tls.createSecureContext({
+            ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
+            ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
+            ...(settings.pfx ? { pfx: settings.pfx, passphrase: settings.pfxPassphrase } : {}),
+        });
+    } catch (err) {
+        const code = (err as { code?: string }).code ?? "error";
+        if (/BAD_DECRYPT|MAC_VERIFY_FAILURE/.test(code) || /bad decrypt|mac verify/i.test(String(err))) {
+            throw errors.invalidConnection(
+                settings.pfx ? "fk:pfxPassphrase" : "fk:clientKeyPassphrase",
+                "does not open the system certificate's key: check the passphrase",
+            );
+        }
+        throw errors.invalidConnection(
+            settings.pfx ? "fk:pfx" : "fk:clientCertificate",
+            `cannot be loaded as the system certificate (${code})`,
+        );
+    }
+}
+
 function thumbprintOf(settings: ConnectionSettings): string {
-    const context = tls.createSecureContext({
-        ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
-        ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
-        ...(settings.pfx ? { pfx: settings.pfx, passphrase: settings.pfxPassphrase } : {}),
-    });
+    const context = secureContext(settings);
     const socket = new tls.TLSSocket(null as never, { secureContext: context });
     try {
         const raw = (socket.getCertificate() as tls.PeerCertificate | null)?.raw;

@@ -193,6 +193,18 @@ describe("STS tokens (stand-in over HTTPS)", function () {
         );
     });
 
+    it("a key that does not open is named by its setting, before anything is sent", () => {
+        const locked = pki.client("locked", { passphrase: "-right passphrase" });
+        assert.throws(
+            () => api("0751", locked, { clientKeyPassphrase: "-wrong passphrase" }),
+            (err: Error) =>
+                /connection setting fk:clientKeyPassphrase does not open the system certificate's key/.test(
+                    err.message,
+                ) && !err.message.includes("wrong passphrase"),
+        );
+        assert.equal(s.log.length, 0);
+    });
+
     it("the stand-in refuses a token on another certificate's connection, or for another service", async () => {
         const token = await s.admin("PUT", "/admin/sts", {}); // settings only: make sure the route is there
         assert.ok(token.settings);
