@@ -61,6 +61,12 @@ export class HttpClassificationApi implements ClassificationApi {
     private readonly transport: HttpTransport;
     private readonly sts?: StsTokens;
     private myndighed?: Promise<Myndighed>;
+    /**
+     * Reference data looked up in this process (sortimenter by name and by uuid, it-systeminstanser):
+     * it does not change within one engine run, so check's look-ups serve create too. A failed look-up
+     * is not remembered.
+     */
+    private readonly reference = new Map<string, Promise<unknown>>();
 
     constructor(
         private readonly settings: ConnectionSettings,
@@ -136,6 +142,20 @@ export class HttpClassificationApi implements ClassificationApi {
         throw errors.rejected(operation, res.status, detail);
     }
 
+    /** The look-up's answer, asked once per key in this client's life. */
+    private remembered<T>(key: string, lookup: () => Promise<T>): Promise<T> {
+        let answer = this.reference.get(key) as Promise<T> | undefined;
+        if (!answer) {
+            const asked = lookup();
+            asked.catch(() => {
+                if (this.reference.get(key) === asked) this.reference.delete(key);
+            });
+            this.reference.set(key, asked);
+            answer = asked;
+        }
+        return answer;
+    }
+
     getMyndighed(): Promise<Myndighed> {
         // With the STS, the token says whom the calls act for: it is checked to name the municipality's
         // CVR before it is used (sts.ts), so no call is needed to ask.
@@ -156,21 +176,27 @@ export class HttpClassificationApi implements ClassificationApi {
         return this.myndighed;
     }
 
-    async searchSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]> {
-        const params = brugervendtnoegle === undefined ? {} : { brugervendtnoegle };
-        const req = { operation: "Soeg sortiment", method: "GET", url: "/sortimenter", params } as const;
-        return (await this.call(req, sortimentListSchema))!.items;
+    searchSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]> {
+        return this.remembered(`soeg sortiment\n${brugervendtnoegle ?? ""}`, async () => {
+            const params = brugervendtnoegle === undefined ? {} : { brugervendtnoegle };
+            const req = { operation: "Soeg sortiment", method: "GET", url: "/sortimenter", params } as const;
+            return (await this.call(req, sortimentListSchema))!.items;
+        });
     }
 
     getSortiment(uuid: string): Promise<Sortiment | undefined> {
-        const req = { operation: "Laes sortiment", method: "GET", url: `/sortimenter/${uuid}` } as const;
-        return this.call(req, sortimentSchema, { absentOn404: true });
+        return this.remembered(`laes sortiment\n${uuid}`, () => {
+            const req = { operation: "Laes sortiment", method: "GET", url: `/sortimenter/${uuid}` } as const;
+            return this.call(req, sortimentSchema, { absentOn404: true });
+        });
     }
 
     getItSystemInstans(uuid: string): Promise<ItSystemInstans | undefined> {
-        const url = `/it-systeminstanser/${uuid}`;
-        const req = { operation: "Laes it-systeminstans", method: "GET", url } as const;
-        return this.call(req, itSystemInstansSchema, { absentOn404: true });
+        return this.remembered(`laes it-systeminstans\n${uuid}`, () => {
+            const url = `/it-systeminstanser/${uuid}`;
+            const req = { operation: "Laes it-systeminstans", method: "GET", url } as const;
+            return this.call(req, itSystemInstansSchema, { absentOn404: true });
+        });
     }
 
     async searchAbonnementer(filter: AbonnementFilter): Promise<Abonnement[]> {
