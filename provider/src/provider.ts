@@ -6,7 +6,6 @@
 // til), diff and outputs.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ClassificationApi } from "./classification-api";
-import { HttpClassificationApi } from "./client";
 import { readConnectionSettings, settingSource } from "./connection";
 import { createOrAdopt, planCreate } from "./create";
 import { diffSubscription } from "./diff";
@@ -73,6 +72,10 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         const key = `${endpoint ?? ""}\n${kommunekode}`;
         let api = this.clients.get(key);
         if (!api) {
+            // The HTTP client (axios, jose, TLS, the proxy agent) loads on the first call that needs it: a
+            // preview with no change makes none.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { HttpClassificationApi } = require("./client") as typeof import("./client");
             api = new HttpClassificationApi(readConnectionSettings(settingSource(this.config), endpoint), {
                 kommunekode,
             });

@@ -25,3 +25,29 @@ describe("the package's main entry", function () {
         assert.ok(loaded("@fk-iac/klassifikation/api") > 0, "the check can see a heavy entry");
     });
 });
+
+describe("the provider's implementation", function () {
+    it("loads the HTTP client (axios, jose, the proxy agent) only when an operation calls the API", function () {
+        const heavy = JSON.parse(
+            execFileSync(
+                process.execPath,
+                [
+                    "-e",
+                    `
+            const { SortimentSubscriptionProvider } = require("./provider/dist/provider.js");
+            const heavy = () => Object.keys(require.cache).filter((k) => /node_modules\\/(axios|jose|https-proxy-agent)\\//.test(k)).length;
+            const before = heavy();
+            new SortimentSubscriptionProvider();
+            process.stdout.write(JSON.stringify({ before, after: heavy() }));
+        `,
+                ],
+                { cwd: repoRoot, encoding: "utf8" },
+            ),
+        ) as { before: number; after: number };
+        assert.deepEqual(
+            heavy,
+            { before: 0, after: 0 },
+            "loading the implementation and making a provider load no HTTP client",
+        );
+    });
+});
