@@ -7,7 +7,8 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as net from "node:net";
 import * as path from "node:path";
-import { sha256Hex } from "@fk-iac/klassifikation-standin";
+import { sha256Hex, STANDIN_ENTITY_ID } from "@fk-iac/klassifikation-standin";
+import { kommuneCvr } from "@fk-iac/klassifikation/rules";
 import { makeTestPki, TestPki } from "../helpers/certs";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
@@ -75,10 +76,12 @@ describe("the egress proxy (HTTPS_PROXY, NO_PROXY) with mutual TLS", function ()
                     {
                         kommunekode: "0101",
                         navn: "København",
+                        cvr: kommuneCvr("0101"),
                         tokenSha256: [sha256Hex(token)],
                         certificateFingerprints: [client.fingerprint256],
                     },
                 ],
+                serviceAgreements: [{ certificateFingerprint: client.fingerprint256, cvr: [kommuneCvr("0101")!] }],
             },
             tls: { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca, requireClientCertificate: true },
             trust: pki.ca,
@@ -144,6 +147,34 @@ describe("the egress proxy (HTTPS_PROXY, NO_PROXY) with mutual TLS", function ()
             assert.ok(!ws.stateFileText().includes(PROXY_PASSWORD), "nor is it in state");
         } finally {
             await proxy.stop();
+        }
+    });
+
+    it("the STS is reached through the proxy too: a proxy that is down is named in the STS's error", async function () {
+        await ws.setConfig("fk:stsEndpoint", s.url);
+        await ws.setConfig("fk:entityId", STANDIN_ENTITY_ID);
+        await ws.setConfig("fk:deadlineMs", "3000");
+        try {
+            const down = `http://127.0.0.1:${await freePort()}`;
+            // refresh reads the provider's settings from state unless it runs the program.
+            const failed = await ws.refresh(["--run-program"], { HTTPS_PROXY: down, NO_PROXY: "" });
+            assert.notEqual(failed.code, 0, failed.output);
+            assert.match(failed.output, /token service \(STS\)/);
+            assert.match(failed.output, new RegExp(`through the proxy ${down.replace(/\./g, "\\.")} from HTTPS_PROXY`));
+            const proxy = await startProxy();
+            try {
+                const issued = s.server.sts.issued.get(kommuneCvr("0101")!) ?? 0;
+                const through = await ws.refresh(["--run-program"], { HTTPS_PROXY: proxy.url, NO_PROXY: "" });
+                assert.equal(through.code, 0, through.output);
+                assert.equal(s.server.sts.issued.get(kommuneCvr("0101")!), issued + 1, "a token from the STS");
+                assert.match(proxy.log(), /CONNECT/);
+            } finally {
+                await proxy.stop();
+            }
+        } finally {
+            await ws.mustRun(["config", "rm", "--stack", ws.stack, "fk:stsEndpoint"]);
+            await ws.mustRun(["config", "rm", "--stack", ws.stack, "fk:entityId"]);
+            await ws.mustRun(["config", "rm", "--stack", ws.stack, "fk:deadlineMs"]);
         }
     });
 });
