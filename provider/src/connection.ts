@@ -249,7 +249,8 @@ function readEndpoint(get: SettingSource, endpointOfResource: string | undefined
             bad.problem,
             /credentials/.test(bad.problem) ? undefined : endpoint,
         );
-    return endpoint.replace(/\/+$/, "");
+    // The contract's paths live under /api/v1: an endpoint copied with that suffix means the same API.
+    return endpoint.replace(/\/+$/, "").replace(/\/api\/v1$/, "");
 }
 
 /** A PKCS#12 bundle: base64 inline, or the binary file. */

@@ -92,7 +92,34 @@ function requestLog(target: string | undefined): ((e: RequestLogEntry) => void) 
     return (e) => out.write(`${JSON.stringify(e)}\n`);
 }
 
+/** What `--help` prints: the usage at the top of this file, as the user runs it. */
+const USAGE = `usage: fk-standin [options]      (npm run standin -- [options])
+
+  --port N                  port to listen on (0: a free one)              default 8787
+  --host ADDRESS            address to listen on                           default 127.0.0.1
+  --db FILE                 SQLite file (":memory:" keeps nothing)         default .standin/standin.db
+  --seed FILE               JSON seed: sortimenter, itSystemInstanser, tenants, abonnementer,
+                            serviceAgreements (see contract/sts.md)
+  --brownfield              add, for the seed's tenants, subscriptions made by hand in a fixed mix
+  --delivery-delay SECONDS  from creation until delivery                   default 86400
+  --log FILE|-              one JSON line per request (no credentials); - is stderr
+  --faults JSON             e.g. '{"errorRate":0.2,"operations":["opretAbonnement"]}'
+  --tls-cert PEM --tls-key PEM [--client-ca PEM [--require-client-cert]]
+                            HTTPS; with a client CA, client certificates (and the STS) too
+
+  fk-standin hash-token     reads a token on stdin, prints its SHA-256 for a seed's tokenSha256
+
+Environment: FK_STANDIN_ADMIN_TOKEN enables the /admin routes (never a flag: it would show in ps).
+A seed: {"tenants": [{"kommunekode": "0101", "navn": "København", "cvr": "64942212",
+"tokenSha256": ["<hash-token's output>"]}], "serviceAgreements": [{"certificateFingerprint":
+"AA:BB:...", "cvr": ["64942212"]}]}
+`;
+
 async function main(argv: string[]): Promise<void> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(USAGE);
+        return;
+    }
     if (argv[0] === "hash-token") return hashToken();
     const standin = await startStandin(optionsFrom(argv));
     process.stdout.write(`${JSON.stringify({ url: standin.url, port: standin.port })}\n`);

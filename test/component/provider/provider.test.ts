@@ -501,6 +501,15 @@ describe("connection settings", function () {
         }
     });
 
+    it("an endpoint given with the contract's /api/v1 suffix means the same API", function () {
+        for (const given of ["https://k.example/api/v1", "https://k.example/api/v1/", "https://k.example/"]) {
+            assert.equal(
+                readConnectionSettings(from({ endpoint: given, token: "abcd" })).endpoint,
+                "https://k.example",
+            );
+        }
+    });
+
     it("names the missing or bad setting and never shows a secret", function () {
         const secret = "super-secret-token-123";
         assert.throws(() => readConnectionSettings(from({ token: secret })), /fk:endpoint is not set/);
