@@ -98,39 +98,35 @@ function make(dir: string, files: Omit<DemoPki, "systemFingerprint">): void {
             { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
         ],
     });
-    const serverKeys = rsaKeys();
-    const server = certificate({
-        commonName: "127.0.0.1",
-        publicPem: serverKeys.publicPem,
-        signWith: caKeys.privatePem,
-        issuer: ca,
-        extensions: [
-            { name: "basicConstraints", cA: false },
-            { name: "extKeyUsage", serverAuth: true },
-            {
-                name: "subjectAltName",
-                altNames: [
-                    { type: 7, ip: "127.0.0.1" },
-                    { type: 2, value: "localhost" },
-                ],
-            },
-        ],
-    });
-    const systemKeys = rsaKeys();
-    const system = certificate({
-        commonName: "fk-iac demo system (stands in for an OCES system certificate)",
-        publicPem: systemKeys.publicPem,
-        signWith: caKeys.privatePem,
-        issuer: ca,
-        extensions: [
-            { name: "basicConstraints", cA: false },
-            { name: "extKeyUsage", clientAuth: true },
-        ],
-    });
+    /** A certificate the CA issues, with a key of its own. */
+    const issue = (commonName: string, extensions: object[]) => {
+        const keys = rsaKeys();
+        const cert = certificate({
+            commonName,
+            publicPem: keys.publicPem,
+            signWith: caKeys.privatePem,
+            issuer: ca,
+            extensions: [{ name: "basicConstraints", cA: false }, ...extensions],
+        });
+        return { cert, keyPem: keys.privatePem };
+    };
+    const server = issue("127.0.0.1", [
+        { name: "extKeyUsage", serverAuth: true },
+        {
+            name: "subjectAltName",
+            altNames: [
+                { type: 7, ip: "127.0.0.1" },
+                { type: 2, value: "localhost" },
+            ],
+        },
+    ]);
+    const system = issue("fk-iac demo system (stands in for an OCES system certificate)", [
+        { name: "extKeyUsage", clientAuth: true },
+    ]);
     const write = (file: string, text: string, mode: number) => fs.writeFileSync(file, text, { mode });
     write(files.caFile, forge.pki.certificateToPem(ca), 0o644);
-    write(files.serverCertFile, forge.pki.certificateToPem(server), 0o644);
-    write(files.serverKeyFile, serverKeys.privatePem, 0o600);
-    write(files.systemCertFile, forge.pki.certificateToPem(system), 0o644);
-    write(files.systemKeyFile, systemKeys.privatePem, 0o600);
+    write(files.serverCertFile, forge.pki.certificateToPem(server.cert), 0o644);
+    write(files.serverKeyFile, server.keyPem, 0o600);
+    write(files.systemCertFile, forge.pki.certificateToPem(system.cert), 0o644);
+    write(files.systemKeyFile, system.keyPem, 0o600);
 }

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { brownfieldCases, brownfieldSubscriptions } from "@fk-iac/klassifikation-standin";
 import { KOMMUNER } from "@fk-iac/klassifikation/rules";
-import { startFleet } from "../helpers/fleet";
+import { fleetIn, startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
 
@@ -24,21 +24,7 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
     let env: NodeJS.ProcessEnv;
     const writes = () => WRITES.reduce((n, op) => n + (s.server.stats()[op]?.total ?? 0), 0);
     const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
-    const fleet = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-        collect(
-            startFleet(
-                [
-                    ...args,
-                    "--inventory",
-                    inventory,
-                    "--report",
-                    path.join(dir, "report.json"),
-                    "--state-dir",
-                    path.join(dir, "state"),
-                ],
-                { ...env, ...extra },
-            ),
-        );
+    const fleet = fleetIn(dir, inventory, () => env);
 
     before(async function () {
         fs.mkdirSync(dir, { recursive: true });

@@ -1,6 +1,7 @@
 // The fleet command as users start it (`npm run fleet -- ...`), for the tests and the benchmark.
 import { ChildProcess, spawn } from "node:child_process";
-import { repoRoot } from "./pulumi";
+import * as path from "node:path";
+import { CliResult, collect, repoRoot } from "./pulumi";
 
 /**
  * Starts `npm run --silent fleet -- <args>` in the repository, with stdout and stderr piped; `detached`
@@ -13,4 +14,36 @@ export function startFleet(args: string[], env: NodeJS.ProcessEnv, detached = fa
         stdio: ["ignore", "pipe", "pipe"],
         detached,
     });
+}
+
+/**
+ * The fleet command over one inventory, its report and state in `dir`, with `extra` flags on every
+ * call; `env` and `extra` are read at each call (a test sets them up in `before`).
+ *
+ * @example
+ * const fleet = fleetIn(dir, inventory, () => env);
+ * await fleet(["up", "--only", "0101"]);
+ */
+export function fleetIn(
+    dir: string,
+    inventory: string,
+    env: () => NodeJS.ProcessEnv,
+    extra: () => string[] = () => [],
+): (args: string[], more?: NodeJS.ProcessEnv) => Promise<CliResult> {
+    return (args, more = {}) =>
+        collect(
+            startFleet(
+                [
+                    ...args,
+                    "--inventory",
+                    inventory,
+                    "--report",
+                    path.join(dir, "report.json"),
+                    "--state-dir",
+                    path.join(dir, "state"),
+                    ...extra(),
+                ],
+                { ...env(), ...more },
+            ),
+        );
 }
