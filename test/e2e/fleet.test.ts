@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InventoryError, readInventory } from "../../cli/fleet/inventory";
-import { startFleet } from "../helpers/fleet";
+import { fleetIn, startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
 import { which } from "../helpers/proc";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
@@ -31,17 +31,7 @@ describe("fleet (real engine, programs inline)", function () {
     const tokens = new Map(KOMMUNER.map(([kode]) => [kode, randomToken()]));
     let env: NodeJS.ProcessEnv;
 
-    const fleet = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-        const files = [
-            "--inventory",
-            inventory,
-            "--state-dir",
-            path.join(dir, "state"),
-            "--report",
-            path.join(dir, "report.json"),
-        ];
-        return collect(startFleet([...args, ...files], { ...env, ...extra }));
-    };
+    const fleet = fleetIn(dir, inventory, () => env);
     const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     const cliLog = path.join(dir, "cli-calls.log");
     /** The CLI calls since the last look, one line of arguments each. */
