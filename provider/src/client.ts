@@ -96,7 +96,7 @@ export class HttpClassificationApi implements ClassificationApi {
         expect: Expect = {},
     ): Promise<T | undefined> {
         const sent = await this.transport.send({ ...req, idempotent: true });
-        if (sent.kind === "unreachable") throw sent.error.inTransaction(sent.transaktionsId);
+        if (sent.kind === "unreachable") throw sent.error;
         const { res } = sent;
         try {
             if (res.status === 404 && expect.absentOn404) return undefined;
@@ -226,8 +226,7 @@ export class HttpClassificationApi implements ClassificationApi {
             idempotent: false,
         });
         const { transaktionsId } = sent;
-        if (sent.kind === "unreachable")
-            return { kind: "unknown", cause: `${sent.error.message} (x-TransaktionsId ${transaktionsId})` };
+        if (sent.kind === "unreachable") return { kind: "unknown", cause: sent.error.message };
         const { res } = sent;
         try {
             if (res.status === 201)

@@ -324,7 +324,7 @@ export const errors = {
     noServiceAgreement: (kommunekode: string, cvr: string, entityId: string, sts: string, detail: string) =>
         new FkError(
             "FK_NO_SERVICE_AGREEMENT",
-            `FK Adgangsstyring's token service at ${maskUrl(sts)} issues no token for ${describeKommune(kommunekode)}, ` +
+            `${STS_SERVICE.name} at ${maskUrl(sts)} issues no token for ${describeKommune(kommunekode)}, ` +
                 `CVR ${cvr}, with this certificate (${show(detail)}). Nothing was sent to the classification API. ` +
                 `Ask for ${ASK_FOR_AGREEMENT}, for CVR ${cvr} and the service ${show(entityId)} (fk:entityId); ` +
                 "a vendor's certificate needs one for each municipality it acts for",
@@ -335,7 +335,7 @@ export const errors = {
     stsRefused: (sts: string, status: number, error: string, detail: string) =>
         new FkError(
             "FK_STS_REFUSED",
-            `FK Adgangsstyring's token service at ${maskUrl(sts)} refused to issue a token (${status} ${show(error)}: ` +
+            `${STS_SERVICE.name} at ${maskUrl(sts)} refused to issue a token (${status} ${show(error)}: ` +
                 `${show(detail, 200)}). Nothing was sent to the classification API. Check fk:entityId (the service's entity id), ` +
                 `that the system certificate is the one registered in Fælleskommunalt Administrationsmodul, and ${ASK_FOR_AGREEMENT}`,
             status,
@@ -348,7 +348,7 @@ export const errors = {
     tokenMismatch: (sts: string, what: string) =>
         new FkError(
             "FK_TOKEN_MISMATCH",
-            `FK Adgangsstyring's token service at ${maskUrl(sts)} issued a token ${what}. It was not used and ` +
+            `${STS_SERVICE.name} at ${maskUrl(sts)} issued a token ${what}. It was not used and ` +
                 "nothing was sent to the classification API. Check fk:stsEndpoint, fk:entityId and the system certificate",
         ),
 };

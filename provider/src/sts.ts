@@ -39,10 +39,11 @@ interface Issued {
     renewAt: number;
 }
 
-/** Every token of this process, by STS, entity id, certificate and CVR. Never written anywhere. */
-const tokens = new Map<string, Promise<Issued>>();
-/** The token each entry of `tokens` settled with, to tell a stale token from a renewed one. */
-const settled = new Map<string, string>();
+/**
+ * Every token of this process, by STS, entity id, certificate and CVR, with the token it settled
+ * with (to tell a stale token from one another operation renewed already). Never written anywhere.
+ */
+const tokens = new Map<string, { issued: Promise<Issued>; token?: string }>();
 
 /** Tokens asked for since the process started, by the same key (tests and benchmarks count them). */
 export const stsCalls = { count: 0 };
@@ -135,29 +136,24 @@ export class StsTokens implements BearerSource {
     async token(): Promise<string> {
         const cached = tokens.get(this.key);
         if (cached) {
-            const issued = await cached.catch(() => undefined);
+            const issued = await cached.issued.catch(() => undefined);
             if (issued && Date.now() < issued.renewAt) return issued.token;
             if (tokens.get(this.key) !== cached) return this.token();
         }
-        const asking = this.issue();
-        tokens.set(this.key, asking);
-        settled.delete(this.key);
-        asking.then(
-            (issued) => {
-                if (tokens.get(this.key) === asking) settled.set(this.key, issued.token);
-            },
+        const entry: { issued: Promise<Issued>; token?: string } = { issued: this.issue() };
+        tokens.set(this.key, entry);
+        entry.issued.then(
+            (issued) => (entry.token = issued.token),
             () => {
-                if (tokens.get(this.key) === asking) tokens.delete(this.key);
+                if (tokens.get(this.key) === entry) tokens.delete(this.key);
             },
         );
-        return (await asking).token;
+        return (await entry.issued).token;
     }
 
     /** Forgets the token the service refused, unless another operation renewed it already. */
     renew(stale: string): void {
-        if (settled.get(this.key) !== stale) return;
-        tokens.delete(this.key);
-        settled.delete(this.key);
+        if (tokens.get(this.key)?.token === stale) tokens.delete(this.key);
     }
 
     /** One exchange with the STS, and the checks of its answer. */
@@ -241,5 +237,4 @@ export class StsTokens implements BearerSource {
 /** Forgets every token of this process (tests). */
 export function forgetTokens(): void {
     tokens.clear();
-    settled.clear();
 }

@@ -181,18 +181,17 @@ export class HttpTransport {
         const transaction = { "x-TransaktionsId": randomUUID(), "x-TransaktionsTid": new Date().toISOString() };
         const transaktionsId = transaction["x-TransaktionsId"];
         const token = this.bearer ? await this.bearer.token() : undefined;
-        const sent = await this.sendWith(
-            req,
-            token ? { ...transaction, Authorization: `Bearer ${token}` } : transaction,
-        );
-        if (!token || sent.kind !== "response" || sent.res.status !== 401) return { ...sent, transaktionsId };
-        this.log(`${req.operation}: 401 to the STS token; renewing it once`);
-        this.bearer!.renew(token);
-        const renewed = await this.bearer!.token();
-        return {
-            ...(await this.sendWith(req, { ...transaction, Authorization: `Bearer ${renewed}` })),
-            transaktionsId,
-        };
+        let sent = await this.sendWith(req, token ? { ...transaction, Authorization: `Bearer ${token}` } : transaction);
+        if (token && sent.kind === "response" && sent.res.status === 401) {
+            this.log(`${req.operation}: 401 to the STS token; renewing it once`);
+            this.bearer!.renew(token);
+            const renewed = await this.bearer!.token();
+            sent = await this.sendWith(req, { ...transaction, Authorization: `Bearer ${renewed}` });
+        }
+        // What could not get through names its transaction, for support.
+        if (sent.kind === "unreachable")
+            return { ...sent, error: sent.error.inTransaction(transaktionsId), transaktionsId };
+        return { ...sent, transaktionsId };
     }
 
     /**
