@@ -5,7 +5,7 @@ import { json, Reply } from "./http-io";
 import { parseOrProblem } from "./validation";
 import { problems } from "./problems";
 import type { Route } from "./routes";
-import { OAuthError, STS_ISSUE_PATH, TokenService } from "./sts";
+import { OAuthError, STS_ISSUE_PATH, stsSettingsSchema, TokenService } from "./sts";
 
 const FINGERPRINT = "((?:[0-9A-F]{2}:){31}[0-9A-F]{2})";
 
@@ -85,13 +85,8 @@ function stsControlRoutes(sts: TokenService): Route[] {
             operation: "admin.sts",
             admin: true,
             handler: async (ctx) => {
-                const body = await ctx.body();
-                try {
-                    return json(200, { settings: sts.configure(body), issued: Object.fromEntries(sts.issued) });
-                } catch (err) {
-                    if (err instanceof z.ZodError) throw problems.badRequest(`invalid STS settings: ${err.message}`);
-                    throw err;
-                }
+                const settings = sts.configure(parseOrProblem(stsSettingsSchema, await ctx.body(), "body"));
+                return json(200, { settings, issued: Object.fromEntries(sts.issued) });
             },
         },
         {
@@ -109,7 +104,7 @@ function stsControlRoutes(sts: TokenService): Route[] {
             pattern: /^\/admin\/sts$/,
             operation: "admin.sts",
             admin: true,
-            handler: () => json(200, { settings: sts.configure({}), issued: Object.fromEntries(sts.issued) }),
+            handler: () => json(200, { settings: sts.current(), issued: Object.fromEntries(sts.issued) }),
         },
     ];
 }

@@ -113,9 +113,13 @@ export class TokenService {
         this.configure(settings);
     }
 
-    configure(input: unknown): Required<StsSettings> {
-        const parsed = stsSettingsSchema.parse(input);
-        this.settings = { ...this.settings, ...parsed };
+    /** Changes the settings given; the others stay. */
+    configure(settings: StsSettings): Required<StsSettings> {
+        this.settings = { ...this.settings, ...stsSettingsSchema.parse(settings) };
+        return this.current();
+    }
+
+    current(): Required<StsSettings> {
         return { ...this.settings };
     }
 

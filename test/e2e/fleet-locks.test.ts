@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { InventoryRow } from "../../cli/fleet/inventory";
 import { stackName } from "../../cli/fleet/stacks";
-import { startFleet } from "../helpers/fleet";
+import { fleetFiles, fleetIn, startFleet } from "../helpers/fleet";
 import { collect, killGroup, repoRoot } from "../helpers/pulumi";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
 
@@ -31,15 +31,8 @@ describe("fleet: a run killed mid-way does not leave a stack locked for good", f
     const inventory = path.join(dir, "inventory.yaml");
     const tokens = new Map(KOMMUNER.map(([kode]) => [kode, randomToken()]));
     let env: NodeJS.ProcessEnv;
-    const files = () => [
-        "--inventory",
-        inventory,
-        "--state-dir",
-        path.join(dir, "state"),
-        "--report",
-        path.join(dir, "report.json"),
-    ];
-    const fleet = (args: string[]) => collect(startFleet([...args, ...files()], env));
+    const files = () => fleetFiles(dir, inventory);
+    const fleet = fleetIn(dir, inventory, () => env);
     const report = () => JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
     const lockDir = (stack: string) => path.join(backend, ".pulumi", "locks", "organization", PROJECT, stack);
     const active = async (kode: string) =>

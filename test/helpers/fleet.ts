@@ -31,19 +31,17 @@ export function fleetIn(
     extra: () => string[] = () => [],
 ): (args: string[], more?: NodeJS.ProcessEnv) => Promise<CliResult> {
     return (args, more = {}) =>
-        collect(
-            startFleet(
-                [
-                    ...args,
-                    "--inventory",
-                    inventory,
-                    "--report",
-                    path.join(dir, "report.json"),
-                    "--state-dir",
-                    path.join(dir, "state"),
-                    ...extra(),
-                ],
-                { ...env(), ...more },
-            ),
-        );
+        collect(startFleet([...args, ...fleetFiles(dir, inventory), ...extra()], { ...env(), ...more }));
+}
+
+/** The flags that point the fleet at an inventory, with its report and state in `dir`. */
+export function fleetFiles(dir: string, inventory: string): string[] {
+    return [
+        "--inventory",
+        inventory,
+        "--report",
+        path.join(dir, "report.json"),
+        "--state-dir",
+        path.join(dir, "state"),
+    ];
 }
