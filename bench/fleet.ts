@@ -18,6 +18,7 @@ import { startFleet } from "../test/helpers/fleet";
 import { repoRoot } from "../test/helpers/pulumi";
 import { benchDir, machine, measure, Measured, writeSection } from "./common";
 import { RoleUsage, sampleCpu } from "./cpu";
+import { localBackendUrl } from "../cli/local";
 
 /** The targets of issue 13 on a 2-core machine. */
 const TARGET = { ratio: 1.5, seconds: 150, peakMiB: 1024 };
@@ -44,7 +45,7 @@ function engineEnv(dir: string): NodeJS.ProcessEnv {
     fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
     return {
         ...process.env,
-        PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+        PULUMI_BACKEND_URL: localBackendUrl(path.join(dir, "backend")),
         PULUMI_CONFIG_PASSPHRASE: "bench",
         PULUMI_HOME: path.join(dir, "pulumi-home"),
     };

@@ -25,6 +25,19 @@ export function localSecret(name: string): string {
 }
 
 /**
+ * The file backend's URL for a folder. `metadata=skip` stops the file backend from writing a sidecar
+ * `<stack>.json.attrs` beside each state file: the state file itself is replaced atomically (written
+ * aside, then renamed), but the sidecar is written in place, so a run killed at that moment leaves it
+ * empty and every later command of the stack fails with `failed to load checkpoint: EOF`. The
+ * sidecar holds only a content type and a checksum nothing reads, so leaving it out loses nothing.
+ *
+ * @example localBackendUrl("/srv/fk/state") // "file:///srv/fk/state?metadata=skip"
+ */
+export function localBackendUrl(dir: string): string {
+    return `file://${path.resolve(dir)}?metadata=skip`;
+}
+
+/**
  * Engine environment for local runs: the file backend in .pulumi-local unless PULUMI_BACKEND_URL is
  * set, a generated passphrase unless one is set, offline and non-interactive.
  */
@@ -36,7 +49,7 @@ export function engineEnv(): Record<string, string> {
     if (!process.env.PULUMI_BACKEND_URL) {
         const state = path.join(localDir, "state");
         fs.mkdirSync(state, { recursive: true, mode: 0o700 });
-        env.PULUMI_BACKEND_URL = `file://${state}`;
+        env.PULUMI_BACKEND_URL = localBackendUrl(state);
     }
     if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
         localSecret("passphrase");

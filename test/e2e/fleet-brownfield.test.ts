@@ -11,6 +11,7 @@ import { KOMMUNER } from "@fk-iac/klassifikation/rules";
 import { fleetIn, startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
+import { localBackendUrl } from "../../cli/local";
 
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 
@@ -38,7 +39,7 @@ describe("fleet over the brownfield of all 98 municipalities", function () {
         fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
         env = {
             ...process.env,
-            PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+            PULUMI_BACKEND_URL: localBackendUrl(path.join(dir, "backend")),
             PULUMI_CONFIG_PASSPHRASE: "fleet-brownfield-test",
             PULUMI_HOME: path.join(dir, "pulumi-home"),
             ...Object.fromEntries([...tokens].map(([kode, token]) => [`FK_TOKEN_${kode}`, token])),

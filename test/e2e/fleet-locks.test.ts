@@ -12,6 +12,7 @@ import { stackName } from "../../cli/fleet/stacks";
 import { fleetFiles, fleetIn, startFleet } from "../helpers/fleet";
 import { collect, killGroup, repoRoot } from "../helpers/pulumi";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
+import { localBackendUrl } from "../../cli/local";
 
 const KOMMUNER: Array<[string, string]> = [
     ["0101", "København"],
@@ -50,7 +51,7 @@ describe("fleet: a run killed mid-way does not leave a stack locked for good", f
         fs.writeFileSync(inventory, `kommuner:\n${rows.join("\n")}\n`);
         env = {
             ...process.env,
-            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_BACKEND_URL: localBackendUrl(backend),
             PULUMI_CONFIG_PASSPHRASE: "fleet-test",
             PULUMI_HOME: path.join(dir, "pulumi-home"),
             ...Object.fromEntries(KOMMUNER.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),

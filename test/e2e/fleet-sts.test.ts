@@ -12,6 +12,7 @@ import { CertPair, makeTestPki, TestPki } from "../helpers/certs";
 import { fleetIn } from "../helpers/fleet";
 import { repoRoot } from "../helpers/pulumi";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
+import { localBackendUrl } from "../../cli/local";
 
 describe("fleet: one vendor certificate for 98 municipalities, a token per CVR", function () {
     let pki: TestPki;
@@ -68,7 +69,7 @@ describe("fleet: one vendor certificate for 98 municipalities, a token per CVR",
         fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
         env = {
             ...process.env,
-            PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+            PULUMI_BACKEND_URL: localBackendUrl(path.join(dir, "backend")),
             PULUMI_CONFIG_PASSPHRASE: "fleet-sts-test",
             PULUMI_HOME: path.join(dir, "pulumi-home"),
             FK_TOKEN_0147: tokens.get("0147"),

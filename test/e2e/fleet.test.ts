@@ -10,6 +10,7 @@ import { fleetIn, startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
 import { which } from "../helpers/proc";
 import { randomToken, startTestStandin, tenantsFor, TestStandin } from "../helpers/standin";
+import { localBackendUrl } from "../../cli/local";
 
 const KOMMUNER: Array<[string, string]> = [
     ["0101", "København"],
@@ -55,7 +56,7 @@ describe("fleet (real engine, programs inline)", function () {
         fs.writeFileSync(inventory, `kommuner:\n${rows.join("\n")}\n`);
         env = {
             ...process.env,
-            PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+            PULUMI_BACKEND_URL: localBackendUrl(path.join(dir, "backend")),
             PULUMI_CONFIG_PASSPHRASE: "fleet-test",
             PULUMI_HOME: path.join(dir, "pulumi-home"),
             ...Object.fromEntries(KOMMUNER.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!])),

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { startFleet } from "../helpers/fleet";
 import { collect, PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "../helpers/pulumi";
 import { rootProgram } from "../helpers/workspaces";
+import { localBackendUrl } from "../../cli/local";
 
 const PASSWORD = `pw-${crypto.randomBytes(9).toString("hex")}`;
 const URLS = [
@@ -80,7 +81,7 @@ describe("a password in an endpoint URL is never printed or stored", function ()
         const backend = fs.mkdtempSync(path.join(repoRoot, ".work", "url-secrets-"));
         const env = {
             ...process.env,
-            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_BACKEND_URL: localBackendUrl(backend),
             PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
             PULUMI_HOME: path.join(backend, "home"),
         };

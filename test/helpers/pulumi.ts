@@ -5,6 +5,7 @@
 import { spawn, ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { localBackendUrl } from "../../cli/local";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 const workRoot = path.join(repoRoot, ".work");
@@ -87,7 +88,7 @@ export class PulumiWorkspace {
         return {
             ...inherited,
             PULUMI_HOME: this.homeDir,
-            PULUMI_BACKEND_URL: backend?.url ?? `file://${this.backendDir}`,
+            PULUMI_BACKEND_URL: backend?.url ?? localBackendUrl(this.backendDir),
             ...backend?.env,
             ...(passphraseFile
                 ? { PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile }
