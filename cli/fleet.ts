@@ -21,6 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { engineEnv, localDir, log, repoRoot } from "./local";
+import { policyPackArgument } from "./policy-pack";
 import { InventoryError, InventoryRow, readInventory } from "./fleet/inventory";
 import { liveProgress, plainProgress } from "./fleet/progress";
 import { makeReport, table, writeReport } from "./fleet/report";
@@ -176,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
         stateDir,
         // Type-checked once above; each stack's program then runs inline in this process.
         engineEnv: engineEnv(),
-        policyPack: path.resolve(values["policy-pack"] ?? path.join(repoRoot, "policy")),
+        policyPack: values["policy-pack"] ? path.resolve(values["policy-pack"]) : policyPackArgument(),
         force: values.force === true,
         repair: values.repair === true,
         takeOver: values["take-over"] === true,

@@ -14,6 +14,7 @@ import { checkTask, envName, readConnectionSettings } from "@fk-iac/klassifikati
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, log, repoRoot } from "./local";
+import { policyPackArgument } from "./policy-pack";
 import { printAssessment } from "./report";
 import { startDemoStandin } from "./standin";
 
@@ -44,9 +45,10 @@ async function main(): Promise<number> {
         log(
             `stack ${stackName} (${DEMO_KOMMUNE.navn}, kommunekode ${DEMO_KOMMUNE.kode}) on ${env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL}`,
         );
-        log("pulumi up --policy-pack policy");
+        const policyPack = policyPackArgument();
+        log(`pulumi up --policy-pack ${path.relative(repoRoot, policyPack)}`);
         const result = await stack.up({
-            policyPacks: [path.join(repoRoot, "policy")],
+            policyPacks: [policyPack],
             onOutput: (s) => process.stdout.write(s),
             color: "never",
         });

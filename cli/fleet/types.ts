@@ -32,7 +32,7 @@ export interface FleetOptions {
     stateDir: string;
     /** Engine environment (backend, passphrase, offline settings). */
     engineEnv: Record<string, string>;
-    /** Policy pack applied to every preview and up. */
+    /** The policy pack every preview and up gets (`--policy-pack`): its folder or its analyzer executable. */
     policyPack: string;
     /** Re-run `up` also where nothing changed since the last successful one. */
     force: boolean;

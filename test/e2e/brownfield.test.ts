@@ -4,12 +4,12 @@
 // first); ended and passive ones do not block; a kill in the middle of a repair converges.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { AbonnementSeed, KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
-import { collect, killGroup, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { collect, killGroup, PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin } from "../helpers/standin";
 import { today } from "../helpers/days";
 import { rootProgram } from "../helpers/workspaces";
+import { policyPackArgument } from "../../cli/policy-pack";
 
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 const BY = "bruger:mh (København, web-UI)";
@@ -49,7 +49,7 @@ async function brownfield(seeded: AbonnementSeed[]) {
 }
 
 /** The policy pack, by path: the stack's program is a copy in another folder. */
-const policy = ["--policy-pack", path.join(repoRoot, "policy")];
+const policy = ["--policy-pack", policyPackArgument()];
 
 describe("already done by hand: a correct subscription is adopted, its values untouched", function () {
     let w: Awaited<ReturnType<typeof brownfield>>;

@@ -7,9 +7,10 @@ import { BORGERBLIKKET_UUID } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 import { today } from "../helpers/days";
+import { policyPackArgument } from "../../cli/policy-pack";
 
 const examples = path.join(repoRoot, "examples");
-const pack = path.join(repoRoot, "policy");
+const pack = policyPackArgument();
 const KMD = "362ebac2-761b-4a44-abc6-679f2d5615ce";
 const OTHER_SYSTEM = "0a0a0a0a-1111-4222-8333-444455556666";
 const OTHER_SORTIMENT = "6c8d1e4f-9a2b-4d3c-8e7f-1a2b3c4d5e6f";

@@ -4,14 +4,14 @@
 // never recreates or ends it. A subscription adopted from the web UI records its owner the same way, and
 // the read-only survey then shows it as under code, with its stack.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { AbonnementSeed, KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
 import { surveyMunicipality } from "@fk-iac/klassifikation";
-import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { PulumiWorkspace } from "../helpers/pulumi";
 import { apiOf, startTestStandin, TestStandin } from "../helpers/standin";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
+import { policyPackArgument } from "../../cli/policy-pack";
 
-const policy = ["--policy-pack", path.join(repoRoot, "policy")];
+const policy = ["--policy-pack", policyPackArgument()];
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
 /** The fixture program's project and resource name: owners are `<project>/<stack>/sub`. */
 const ownerIn = (stack: string) => `subscription-e2e/${stack}/sub`;

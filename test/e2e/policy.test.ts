@@ -1,5 +1,7 @@
-// The policy pack in the real engine: `pulumi preview --policy-pack policy`; and the pack as
-// `pulumi policy publish` ships it (`npm pack`), installed on its own outside the repository.
+// The policy pack in the real engine, started as this project's commands start it (its analyzer
+// executable, `--policy-pack policy/analyzer`) and as the standard folder (`--policy-pack policy`,
+// through the SDK's run-policy-pack); and the pack as `pulumi policy publish` ships it (`npm pack`),
+// installed on its own outside the repository, in both ways.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -7,9 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { collect, PulumiWorkspace, repoRoot } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
+import { POLICY_PACK_DIR, policyPackArgument } from "../../cli/policy-pack";
 
 const fixture = path.join(repoRoot, "test", "fixtures", "subscription");
-const pack = path.join(repoRoot, "policy");
+const pack = policyPackArgument();
 
 /**
  * Puts the stack's config back as before() left it, after every test, pass or fail: each test sets what
@@ -122,6 +125,18 @@ describe("policy pack in the real engine", function () {
         assert.match(res.output, /\[mandatory\]\s+fk-https-endpoint/);
         assert.match(res.output, /endpoint is "http:\/\/klassifikation\.example\.dk", expected an https:\/\/ URL/);
     });
+
+    it("the standard folder (--policy-pack policy, through the SDK) judges the same", async function () {
+        assert.notEqual(pack, POLICY_PACK_DIR, "the other tests run the analyzer executable");
+        const ok = await ws.preview(["--policy-pack", POLICY_PACK_DIR]);
+        assert.equal(ok.code, 0, ok.output);
+        assert.match(ok.output, new RegExp(`fk-klassifikation@v[0-9.]+ \\(local: ${POLICY_PACK_DIR}\\)`));
+        await ws.setConfig("sub:skemaversion", "1.2");
+        const res = await ws.preview(["--policy-pack", POLICY_PACK_DIR]);
+        assert.notEqual(res.code, 0, res.output);
+        assert.match(res.output, /\[mandatory\]\s+fk-skemaversion/);
+        assert.match(res.output, /skemaversion is "1\.2", expected "1\.3"/);
+    });
 });
 
 describe("policy pack as `pulumi policy publish` ships it", function () {
@@ -145,7 +160,7 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
 
     before(async function () {
         // What `pulumi policy publish` uploads is `npm pack` of the pack's folder.
-        const out = await mustRun("npm", ["pack", "--pack-destination", work, "--silent"], pack);
+        const out = await mustRun("npm", ["pack", "--pack-destination", work, "--silent"], POLICY_PACK_DIR);
         const tarball = path.join(work, out.trim().split("\n").pop()!);
         await mustRun("tar", ["-xzf", tarball, "-C", work], work);
         // Installed with its own dependencies only, where no package of this repository can be found.
@@ -169,6 +184,7 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
     it("holds the compiled pack and the rules it judges by, and names no package of ours", function () {
         const files = filesUnder(installed).filter((f) => !f.startsWith("node_modules"));
         assert.ok(files.includes(path.join("dist", "policy", "index.js")), files.join("\n"));
+        assert.ok(files.includes("analyzer"), files.join("\n"));
         assert.ok(files.includes(path.join("dist", "provider", "src", "kommuner.js")), files.join("\n"));
         assert.ok(!files.some((f) => f.endsWith(".ts")), "no sources");
         for (const f of files.filter((f) => f.endsWith(".js"))) {
@@ -185,6 +201,16 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
         const res = await ws.preview(["--policy-pack", installed]);
         assert.notEqual(res.code, 0, res.output);
         assert.match(res.output, /fk-skemaversion/);
+        assert.match(res.output, /skemaversion is "1\.2", expected "1\.3"/);
+    });
+
+    it("its analyzer executable, installed with it, serves the same pack", async function () {
+        const analyzer = path.join(installed, "analyzer");
+        assert.ok((fs.statSync(analyzer).mode & 0o111) !== 0, "the analyzer stays executable in the package");
+        await ws.setConfig("sub:skemaversion", "1.2");
+        const res = await ws.preview(["--policy-pack", analyzer]);
+        assert.notEqual(res.code, 0, res.output);
+        assert.match(res.output, /\[mandatory\]\s+fk-skemaversion/);
         assert.match(res.output, /skemaversion is "1\.2", expected "1\.3"/);
     });
 

@@ -4,14 +4,14 @@
 // kept and never overlapping the new one), sortiment and itSystemInstans replace it (the new one first),
 // validTo changes it in place, and kommunekode is refused before anything is written.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { BORGERBLIKKET_UUID, KMD_OPUS_DEBITOR_UUID } from "@fk-iac/klassifikation-standin";
-import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { PulumiWorkspace } from "../helpers/pulumi";
 import { startTestStandin, TestStandin } from "../helpers/standin";
 import { addDays, today } from "../helpers/days";
 import { connectedWorkspace, fixtures } from "../helpers/workspaces";
+import { policyPackArgument } from "../../cli/policy-pack";
 
-const policy = ["--policy-pack", path.join(repoRoot, "policy")];
+const policy = ["--policy-pack", policyPackArgument()];
 const OTHER_SYSTEM = "5b0c2f0e-7d43-4d8e-9a51-2c7e3f0a9b11";
 const OTHER_SORTIMENT = "9d1e6c3a-2b7f-4e0a-8c5d-1f4b7a2e6d90";
 /** What the preview's diff must not show: inputs the provider sets itself. */

@@ -10,9 +10,10 @@ import * as path from "node:path";
 import { KMD_OPUS_DEBITOR_UUID, sha256Hex } from "@fk-iac/klassifikation-standin";
 import { STATE_VERSION } from "../../provider/src/outputs";
 import { PROVIDER_VERSION } from "../../provider/src/version";
-import { PulumiWorkspace, repoRoot } from "../helpers/pulumi";
+import { PulumiWorkspace } from "../helpers/pulumi";
 import { TestStandin } from "../helpers/standin";
 import { today } from "../helpers/days";
+import { policyPackArgument } from "../../cli/policy-pack";
 import {
     abonnementer,
     loadFixture,
@@ -30,7 +31,7 @@ const requireFromString = require("require-from-string") as (code: string) => {
 };
 
 const WRITES = ["opretAbonnement", "retAbonnement", "passiverAbonnement", "sletAbonnement"];
-const policy = ["--policy-pack", path.join(repoRoot, "policy")];
+const policy = ["--policy-pack", policyPackArgument()];
 
 for (const version of recordedVersions()) {
     describe(`upgrade from ${version}: its recorded state, run with today's code (${PROVIDER_VERSION})`, function () {

@@ -11,6 +11,7 @@ import { startFleet } from "../helpers/fleet";
 import { collect, PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "../helpers/pulumi";
 import { rootProgram } from "../helpers/workspaces";
 import { localBackendUrl } from "../../cli/local";
+import { policyPackArgument } from "../../cli/policy-pack";
 
 const PASSWORD = `pw-${crypto.randomBytes(9).toString("hex")}`;
 const URLS = [
@@ -19,7 +20,7 @@ const URLS = [
     // HTTPS to loopback (not refused as insecure), with a password and a credential in the query.
     `https://svc-user:${PASSWORD}@127.0.0.1:9/api?token=${PASSWORD}`,
 ];
-const policy = ["--policy-pack", path.join(repoRoot, "policy")];
+const policy = ["--policy-pack", policyPackArgument()];
 
 /** Every file below a folder, as text. */
 function filesBelow(dir: string): Array<[string, string]> {

@@ -15,6 +15,7 @@ import type { AbonnementSeed, SeedInput } from "@fk-iac/klassifikation-standin";
 import { PulumiWorkspace, repoRoot, TEST_PASSPHRASE } from "./pulumi";
 import { startTestStandin, TestStandin } from "./standin";
 import { rootProgram } from "./workspaces";
+import { policyPackArgument } from "../../cli/policy-pack";
 
 export const upgradeFixturesDir = path.join(repoRoot, "test", "fixtures", "upgrade");
 
@@ -134,7 +135,7 @@ export async function recordFixture(version: string): Promise<string> {
         for (const [k, v] of Object.entries(config)) await ws.setConfig(k, v);
         await ws.setConfig("fk:endpoint", s.url);
         await ws.setConfig("fk:token", s.kommuner[0].token, true);
-        await ws.mustRun(["up", "--yes", "--skip-preview", "--policy-pack", path.join(repoRoot, "policy")]);
+        await ws.mustRun(["up", "--yes", "--skip-preview", "--policy-pack", policyPackArgument()]);
         const exported = (await ws.mustRun(["stack", "export", "--stack", FIXTURE_STACK])).stdout;
         const sub = subscriptionOf(JSON.parse(exported).deployment.resources);
         const { __provider, ...inputs } = sub.inputs as Record<string, unknown>;
