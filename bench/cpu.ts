@@ -15,7 +15,7 @@ function roleOf(pid: number): Role {
     } catch {
         return "other";
     }
-    if (/cmd\/run-policy-pack/.test(cmd)) return "policy pack";
+    if (/cmd\/run-policy-pack|^\S*node\s+\S*policy\/analyzer\b/.test(cmd)) return "policy pack";
     if (/cmd\/dynamic-provider|pulumi-resource-pulumi-nodejs/.test(cmd)) return "provider";
     if (/cmd\/run\b/.test(cmd)) return "program";
     if (/pulumi-language-nodejs/.test(cmd)) return "language host";

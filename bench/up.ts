@@ -8,32 +8,10 @@
 //   bash scripts/run.sh exec npm run --silent bench:up          (rounds: BENCH_ROUNDS, default 3)
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startStandin, sha256Hex, STANDIN_ENTITY_ID } from "@fk-iac/klassifikation-standin";
-import { kommuneCvr } from "@fk-iac/klassifikation/rules";
-import { demoPki } from "../cli/demo-pki";
 import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
 import { benchDir, machine, measure, writeSection } from "./common";
 import { RoleUsage, sampleCpu } from "./cpu";
-
-const TOKEN = "-bench-token-up";
-
-/** The root program as users have it, optionally in the old set-up (ts-node, type-checked). */
-function rootProgram(dir: string, tsNode: boolean): string {
-    fs.mkdirSync(dir, { recursive: true });
-    // Under ts-node the program starts at index.ts itself: no index.js beside it, or Pulumi would run that.
-    const files = tsNode ? ["index.ts", "program.ts"] : ["index.js", "index.ts", "program.ts"];
-    for (const f of files) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
-    // ts-node, with the SDK's compiler options, takes the import without its extension.
-    if (tsNode)
-        fs.writeFileSync(
-            path.join(dir, "index.ts"),
-            fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace('"./program.ts"', '"./program"'),
-        );
-    let yaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
-    if (tsNode) yaml = yaml.replace("typescript: false", "typescript: true").replace(/^main: index\.js\n/m, "");
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
-    return dir;
-}
+import { rootWorkspace, startBenchService } from "./root";
 
 function stats(xs: number[]): { min: number; median: number } {
     const s = [...xs].sort((a, b) => a - b);
@@ -106,38 +84,12 @@ const FLOOR = "floor: up of an empty JavaScript program";
 async function main() {
     const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
     const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
-    const pki = demoPki(path.join(work, "pki"));
-    const cvr = kommuneCvr("0101")!;
-    const standin = await startStandin({
-        tls: {
-            cert: fs.readFileSync(pki.serverCertFile),
-            key: fs.readFileSync(pki.serverKeyFile),
-            clientCa: fs.readFileSync(pki.caFile),
-        },
-        seed: {
-            tenants: [{ kommunekode: "0101", navn: "København", cvr, tokenSha256: [sha256Hex(TOKEN)] }],
-            serviceAgreements: [{ certificateFingerprint: pki.systemFingerprint, cvr: [cvr] }],
-        },
-    });
+    const service = await startBenchService(work);
     const workspaces: PulumiWorkspace[] = [];
     try {
         const connected = async (name: string, tsNode: boolean, access: "sts" | "token") => {
-            const ws = await PulumiWorkspace.create({
-                programDir: rootProgram(path.join(work, name), tsNode),
-                kommunekode: "0101",
-            });
+            const ws = await rootWorkspace(service, path.join(work, name), { tsNode, access });
             workspaces.push(ws);
-            await ws.setConfig("kommune:navn", "København");
-            await ws.setConfig("fk:endpoint", standin.url);
-            await ws.setConfig("fk:caBundleFile", pki.caFile);
-            if (access === "token") {
-                await ws.setConfig("fk:token", TOKEN, true);
-                return ws;
-            }
-            await ws.setConfig("fk:clientCertificateFile", pki.systemCertFile);
-            await ws.setConfig("fk:clientKeyFile", pki.systemKeyFile);
-            await ws.setConfig("fk:stsEndpoint", standin.url);
-            await ws.setConfig("fk:entityId", STANDIN_ENTITY_ID);
             return ws;
         };
         const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
@@ -154,7 +106,7 @@ async function main() {
     } finally {
         for (const ws of workspaces) ws.dispose();
         fs.rmSync(work, { recursive: true, force: true });
-        await standin.close();
+        await service.standin.close();
     }
 }
 
