@@ -228,13 +228,13 @@ export class SortimentSubscription extends pulumi.dynamic.Resource {
 
 /**
  * The values task GB1.0 fixes: KMD Opus Debitor subscribes to the Borgerblikket sortiment in schema
- * version 1.3, valid from today, with no end.
+ * version 1.3, valid from today, with no end. Its types keep the literal values (`skemaversion: "1.3"`).
  *
  * @example
  * new SortimentSubscription("borgerblikket-kmd-opus-debitor", gb10Subscription);
  */
-export const gb10Subscription: SortimentSubscriptionArgs = Object.freeze({
+export const gb10Subscription = Object.freeze({
     sortiment: BORGERBLIKKET,
     itSystemInstans: KMD_OPUS_DEBITOR,
     skemaversion: REQUIRED_SKEMAVERSION,
-});
+} as const) satisfies SortimentSubscriptionArgs;

@@ -185,6 +185,7 @@ describe("policy pack as `pulumi policy publish` ships it", function () {
         const files = filesUnder(installed).filter((f) => !f.startsWith("node_modules"));
         assert.ok(files.includes(path.join("dist", "policy", "index.js")), files.join("\n"));
         assert.ok(files.includes("analyzer"), files.join("\n"));
+        assert.ok(files.includes("LICENSE"), files.join("\n"));
         assert.ok(files.includes(path.join("dist", "provider", "src", "kommuner.js")), files.join("\n"));
         assert.ok(!files.some((f) => f.endsWith(".ts")), "no sources");
         for (const f of files.filter((f) => f.endsWith(".js"))) {

@@ -3,6 +3,7 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { repoRoot } from "../../helpers/pulumi";
+import { BORGERBLIKKET, gb10Subscription, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION } from "@fk-iac/klassifikation";
 
 describe("the package's main entry", function () {
     it("loads neither axios nor zod; @fk-iac/klassifikation/api does", function () {
@@ -23,6 +24,16 @@ describe("the package's main entry", function () {
         assert.equal(loaded("@fk-iac/klassifikation"), 0);
         assert.equal(loaded("@fk-iac/klassifikation/rules"), 0);
         assert.ok(loaded("@fk-iac/klassifikation/api") > 0, "the check can see a heavy entry");
+    });
+});
+
+describe("gb10Subscription", function () {
+    it("keeps the task's values, literal in its type too (the type check fails if they widen to string)", function () {
+        const skemaversion: typeof REQUIRED_SKEMAVERSION = gb10Subscription.skemaversion;
+        const sortiment: typeof BORGERBLIKKET = gb10Subscription.sortiment;
+        const itSystemInstans: typeof KMD_OPUS_DEBITOR = gb10Subscription.itSystemInstans;
+        assert.deepEqual({ skemaversion, sortiment, itSystemInstans }, { ...gb10Subscription });
+        assert.ok(Object.isFrozen(gb10Subscription));
     });
 });
 
