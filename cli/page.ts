@@ -6,6 +6,8 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { KMD_OPUS_DEBITOR, ownerStack, SURVEY_STATES, SurveyResult, SurveyState } from "@fk-iac/klassifikation";
+import { danishDateTime } from "@fk-iac/klassifikation/rules";
+import type { OperationResult } from "./fleet/types";
 
 /** The Danish words of FK Klassifikation's UI for each state, with a symbol so colour is never alone. */
 export const STATE_LABELS: Record<SurveyState, { label: string; symbol: string; colour: string }> = {
@@ -19,11 +21,29 @@ export const STATE_LABELS: Record<SurveyState, { label: string; symbol: string; 
     unreachable: { label: "Kan ikke nås", symbol: "?", colour: "#555555" },
 };
 
+/** How an operation on a stack ended, as the page says it. */
+export const OPERATION_RESULT_LABELS: Record<OperationResult, string> = {
+    succeeded: "lykkedes",
+    failed: "fejlede",
+    skipped: "sprunget over",
+};
+
+/** The last operation on a stack. */
+export interface LastOperation {
+    /** The pulumi command, e.g. `up`. */
+    operation: string;
+    /** When it ran (ISO); shown in Danish time. @default not shown */
+    at?: string;
+    result: OperationResult;
+    /** What went wrong, as the fleet recorded it. @default none */
+    error?: string;
+}
+
 /** One municipality's row on the page. */
 export interface PageRow extends SurveyResult {
     navn: string;
-    /** The last operation on its stack, when the page is made from a fleet run. */
-    lastOperation?: { name: string; result: string; error?: string };
+    /** The last operation on its stack, when the page is made from a fleet run. @default none */
+    lastOperation?: LastOperation;
 }
 
 /** What a page shows: the same figures as the JSON report of the same run. */
@@ -69,9 +89,9 @@ h1{font-size:1.4em;margin:0 0 4px}.meta{color:#555;font-size:.9em;margin-bottom:
 .count b{font-size:1.3em;margin-right:4px}.bar{display:flex;height:22px;border-radius:4px;overflow:hidden;margin:8px 0 16px}
 .bar span{display:block;color:#fff;font-size:.75em;line-height:22px;text-align:center;white-space:nowrap;overflow:hidden}
 .tools{margin:8px 0}input[type=search]{font:inherit;padding:4px 8px;width:22em}
-table{border-collapse:collapse;width:100%;font-size:.88em}th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;font-size:.88em}th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f6f6f8;cursor:pointer;position:sticky;top:0}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-.state{font-weight:600;white-space:nowrap}.detail{color:#444}.shown{color:#555;margin:6px 0}
+.state{font-weight:600;white-space:nowrap}.detail{color:#444;min-width:16em}.shown{color:#555;margin:6px 0}
 ${STATE_STYLE}
 `;
 
@@ -133,8 +153,14 @@ function systemName(uuid: string | undefined): string {
     return uuid === KMD_OPUS_DEBITOR ? "KMD Opus Debitor" : uuid;
 }
 
-/** An ISO time as a person reads it: 2023-05-16 08:10 (UTC). */
-const shortTime = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : "(ukendt)");
+/** An ISO time as a Danish reader reads it, in Danish time: 2023-05-16 10:10. */
+const shortTime = (iso: string | null) => (iso ? danishDateTime(iso) : "(ukendt)");
+
+/** "pulumi up 2026-12-06 10:15: fejlede – ..." */
+function lastOperationText(op: LastOperation): string {
+    const when = op.at ? ` ${danishDateTime(op.at)}` : "";
+    return `pulumi ${op.operation}${when}: ${OPERATION_RESULT_LABELS[op.result]}${op.error ? ` – ${op.error}` : ""}`;
+}
 
 function delivery(r: PageRow): string {
     const s = r.subscription;
@@ -152,9 +178,7 @@ function row(r: PageRow): string {
         : s.underCode
           ? `kode (Pulumi${s.owner ? `: ${ownerStack(s.owner)}` : ""})`
           : "i hånden (web-UI)";
-    const last = r.lastOperation
-        ? `${r.lastOperation.name}: ${r.lastOperation.result}${r.lastOperation.error ? ` – ${r.lastOperation.error}` : ""}`
-        : "";
+    const last = r.lastOperation ? lastOperationText(r.lastOperation) : "";
     const cells: Array<[string, string?]> = [
         [r.kommunekode],
         [r.navn],
@@ -223,7 +247,7 @@ export function renderStatusPage(data: PageData): string {
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         `<title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head><body>`,
         `<h1>${escapeHtml(data.title)}</h1>`,
-        `<div class="meta">Lavet <time datetime="${escapeHtml(data.madeAt)}">${escapeHtml(data.madeAt)}</time> ud fra <code>${escapeHtml(data.source)}</code> · ${data.rows.length} kommuner</div>`,
+        `<div class="meta">Lavet <time datetime="${escapeHtml(data.madeAt)}">${escapeHtml(danishDateTime(data.madeAt))}</time> (dansk tid) ud fra <code>${escapeHtml(data.source)}</code> · ${data.rows.length} kommuner</div>`,
         counts(data),
         '<div class="tools"><input type="search" id="search" placeholder="Søg kommune eller kommunekode" aria-label="Søg kommune eller kommunekode"></div>',
         '<div class="shown" id="shown"></div>',

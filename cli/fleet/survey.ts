@@ -151,7 +151,8 @@ export function pageFromStatus(results: StackResult[], inventory: string, madeAt
             ...(r.lastUp
                 ? {
                       lastOperation: {
-                          name: `up ${r.lastUp.at}`,
+                          operation: "up",
+                          at: r.lastUp.at,
                           result: r.lastUp.result,
                           ...(r.lastUp.error ? { error: r.lastUp.error } : {}),
                       },

@@ -5,13 +5,16 @@ import type { InventoryRow } from "./inventory";
 export type FleetOperation = "preview" | "up" | "refresh" | "destroy" | "status";
 export const OPERATIONS: FleetOperation[] = ["preview", "up", "refresh", "destroy", "status"];
 
+/** How an operation on a stack ended. */
+export type OperationResult = "succeeded" | "failed" | "skipped";
+
 /** The outcome for one municipality. */
 export interface StackResult {
     kommunekode: string;
     navn: string;
     stack: string;
     operation: FleetOperation;
-    result: "succeeded" | "failed" | "skipped";
+    result: OperationResult;
     /** Resource changes by kind (create, update, delete, same, ...). */
     changes: Record<string, number>;
     durationMs: number;
@@ -20,7 +23,7 @@ export interface StackResult {
     /** For status: what the survey found. */
     survey?: SurveyResult;
     /** For status: the stack's last `up` as the fleet's journal has it. */
-    lastUp?: { result: string; at: string; error?: string };
+    lastUp?: { result: OperationResult; at: string; error?: string };
     message: string;
 }
 

@@ -8,6 +8,31 @@ const danishDate = new Intl.DateTimeFormat("en-CA", {
     day: "2-digit",
 });
 
+const danishMoment = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Copenhagen",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+});
+
+/**
+ * A moment as a Danish reader reads it: its date and time of day in Europe/Copenhagen (summer time
+ * included), `YYYY-MM-DD HH:MM`. Text that is no time is returned as it is.
+ *
+ * @example
+ * danishDateTime("2023-05-16T08:10:00Z"); // "2023-05-16 10:10"
+ * danishDateTime("2023-12-31T23:30:00Z"); // "2024-01-01 00:30"
+ */
+export function danishDateTime(at: string | Date): string {
+    const moment = typeof at === "string" ? new Date(at) : at;
+    if (Number.isNaN(moment.getTime())) return String(at);
+    const part = Object.fromEntries(danishMoment.formatToParts(moment).map((p) => [p.type, p.value]));
+    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
+
 /**
  * Today's date (YYYY-MM-DD) in Europe/Copenhagen.
  *

@@ -4,5 +4,5 @@
 export * from "./domain";
 export * from "./kommuner";
 export * from "./text";
-export { addDays, danishToday, isCalendarDate } from "./dates";
+export { addDays, danishDateTime, danishToday, isCalendarDate } from "./dates";
 export { endpointProblem, hasUrlCredentials, isLoopback, maskUrl, maskUrlsIn } from "./endpoint";

@@ -86,10 +86,25 @@ describe("the status page, in headless Chromium", function () {
         }
         assert.equal(await page.locator("tbody tr").count(), 98);
         const meta = await page.locator(".meta").textContent();
-        assert.ok(meta!.includes(report.madeAt) && meta!.includes(report.inventory), meta!);
+        assert.ok(meta!.includes(report.inventory), meta!);
+        // When, in Danish time (summer time included), as a Danish administrator reads it.
+        assert.equal(await page.locator(".meta time").getAttribute("datetime"), report.madeAt);
+        const local = new Intl.DateTimeFormat("sv-SE", {
+            timeZone: "Europe/Copenhagen",
+            dateStyle: "short",
+            timeStyle: "short",
+        }).format(new Date(report.madeAt));
+        assert.ok(meta!.includes(`${local} (dansk tid)`), `${meta} shows ${local}`);
         // A state is text too, never colour alone: the Danish label is in the cell.
         assert.match((await page.locator('tbody tr[data-state="missing"] td.state').first().textContent())!, /Mangler/);
         await page.screenshot({ path: path.join(dir, "status-page.png"), fullPage: false });
+        // The table fits a 1400 px window: no column runs off the screen.
+        type Window = { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        const width = await page.evaluate(() => {
+            const w = globalThis as unknown as Window;
+            return { page: w.document.documentElement.scrollWidth, window: w.innerWidth };
+        });
+        assert.ok(width.page <= width.window, `the page is ${width.page} px wide in a ${width.window} px window`);
     });
 
     it("filters by state, searches by name or kommunekode, and sorts by column", async function () {
@@ -149,7 +164,12 @@ describe("the status page, in headless Chromium", function () {
             navn: "Test",
             state: "unreachable",
             detail: `</td><script>window.__pwned="detail"</script>`,
-            lastOperation: { name: "up", result: "failed", error: `<img src=x onerror="window.__pwned='error'">` },
+            lastOperation: {
+                operation: "up",
+                at: "2026-07-01T08:15:00Z",
+                result: "failed",
+                error: `<img src=x onerror="window.__pwned='error'">`,
+            },
         };
         fs.writeFileSync(
             file,
@@ -163,7 +183,11 @@ describe("the status page, in headless Chromium", function () {
         );
         const p = await open(file);
         assert.equal(await p.evaluate(() => (globalThis as { __pwned?: string }).__pwned), undefined);
-        assert.match((await p.locator("td.detail").textContent())!, /<img src=x onerror=/);
+        // In Danish, at Danish (summer) time: 08:15 UTC is 10:15 in Copenhagen on 1 July.
+        assert.match(
+            (await p.locator("td.detail").textContent())!,
+            /^pulumi up 2026-07-01 10:15: fejlede – <img src=x onerror=/,
+        );
         assert.deepEqual(problems, []);
 
         const text = fs.readFileSync(html, "utf8");
