@@ -1,7 +1,7 @@
 // The provider as a municipality installs it in a project of its own, outside this repository, as the
 // README's "Use it in your own project" says: `npm pack` of provider/, `npm install` of the tarball in a
 // new project (nothing of this repository's node_modules can help it), the README's program, plain
-// `pulumi up` against the stand-in.
+// `pulumi up`, `preview`, `refresh` and `destroy` against the stand-in.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -71,9 +71,9 @@ describe("the provider installed from its package in a project of one's own", fu
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("ships its licence, compiled code, sources and declaration maps, and one @pulumi/pulumi", async function () {
+    it("ships its licence, README, compiled code, sources and declaration maps, and one @pulumi/pulumi", async function () {
         const installed = path.join(project, "node_modules", "@fk-iac", "klassifikation");
-        for (const f of ["LICENSE", "dist/index.js", "dist/index.d.ts", "dist/index.d.ts.map", "src/index.ts"]) {
+        for (const f of ["LICENSE", "README.md", "dist/index.js", "dist/index.d.ts", "dist/index.d.ts.map", "src/index.ts"]) {
             assert.ok(fs.existsSync(path.join(installed, f)), `${f} in the package`);
         }
         const copies = JSON.parse((await must("npm", ["query", "#@pulumi/pulumi"])).stdout) as Array<{
@@ -86,7 +86,7 @@ describe("the provider installed from its package in a project of one's own", fu
         );
     });
 
-    it("the README's program: pulumi up creates the subscription, and a preview then shows no changes", async function () {
+    it("the README's program: up creates the subscription; preview and refresh find nothing to change; destroy ends it", async function () {
         await must("pulumi", ["--non-interactive", "stack", "init", "kobenhavn"]);
         await must("pulumi", ["--non-interactive", "config", "set", "kommune:kode", "0101"]);
         await must("pulumi", ["--non-interactive", "config", "set", "fk:endpoint", s.url]);
@@ -103,5 +103,18 @@ describe("the provider installed from its package in a project of one's own", fu
         const outputs = JSON.parse((await must("pulumi", ["--non-interactive", "stack", "output", "--json"])).stdout);
         assert.equal(outputs.abonnementUuid, subs[0].uuid);
         await must("pulumi", ["--non-interactive", "preview", "--expect-no-changes"]);
+        await must("pulumi", ["--non-interactive", "refresh", "--yes", "--expect-no-changes"]);
+
+        // destroy ends it (the default onDestroy): Gyldig til is set, the history stays.
+        await must("pulumi", ["--non-interactive", "destroy", "--yes"]);
+        const after = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as Array<{
+            uuid: string;
+            virkning: { to: string | null };
+        }>;
+        assert.deepEqual(
+            after.map((a) => a.uuid),
+            [subs[0].uuid],
+        );
+        assert.notEqual(after[0].virkning.to, null, "ended, not deleted");
     });
 });
