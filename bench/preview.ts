@@ -8,10 +8,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { POLICY_ANALYZER, POLICY_PACK_DIR } from "../cli/policy-pack";
-import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
-import { benchDir, machine, measure, writeSection } from "./common";
+import type { PulumiWorkspace } from "../test/helpers/pulumi";
+import { benchDir, machine, measure } from "./common";
 import { Role, RoleUsage, sampleCpu } from "./cpu";
-import { rootWorkspace, startBenchService } from "./root";
+import { benchMain } from "./root";
 
 interface Variant {
     label: string;
@@ -89,57 +89,34 @@ function render(rounds: number, { times, cpu }: Rounds): string {
     ].join("\n");
 }
 
-async function main() {
+benchMain("preview", async (ctx) => {
     const rounds = Number(process.env.BENCH_ROUNDS ?? "7");
-    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-preview-"));
     // As a user has it: no compile cache of ours in the environment (scripts/run.sh sets one), and a
-    // temporary folder of its own, so the analyzer's own compile cache starts cold.
+    // temporary folder of its own, so the analyzer's and the program's compile caches start cold.
     delete process.env.NODE_COMPILE_CACHE;
-    process.env.TMPDIR = path.join(work, "tmp");
+    process.env.TMPDIR = path.join(ctx.work, "tmp");
     fs.mkdirSync(process.env.TMPDIR);
-    const service = await startBenchService(work);
-    const workspaces: PulumiWorkspace[] = [];
-    const fixture = async (name: string) => {
-        const ws = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", name) });
-        workspaces.push(ws);
-        return ws;
-    };
-    try {
-        const trivial = await fixture("trivial-dynamic");
-        const empty = await fixture("empty-js");
-        const root = await rootWorkspace(service, path.join(work, "root"), { access: "sts" });
-        workspaces.push(root);
-        for (const ws of workspaces) {
-            const up = await ws.up();
-            if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
-        }
-        const emptyPack = path.join(benchDir, "fixtures", "empty-pack");
-        const cold = await measure(
-            root.start(["preview", "--expect-no-changes", "--policy-pack", POLICY_ANALYZER, "--stack", root.stack]),
-        );
-        if (cold.result.code !== 0) throw new Error(`cold preview failed:\n${cold.result.output}`);
-        const result = await runRounds(rounds, [
-            { label: BASELINE, ws: trivial, pack: emptyPack },
-            { label: "root program, --policy-pack policy (folder, standard)", ws: root, pack: POLICY_PACK_DIR },
-            { label: "root program, --policy-pack policy/analyzer", ws: root, pack: POLICY_ANALYZER },
-            { label: "trivial dynamic resource, no pack", ws: trivial },
-            { label: "root program, no pack", ws: root },
-            { label: "empty program, no pack", ws: empty },
-        ]);
-        result.times.set("root program, --policy-pack policy/analyzer, the first run (cold compile caches)", [
-            cold.seconds,
-        ]);
-        const md = render(rounds, result);
-        writeSection("preview", md);
-        process.stdout.write(`${md}\n`);
-    } finally {
-        for (const ws of workspaces) ws.dispose();
-        fs.rmSync(work, { recursive: true, force: true });
-        await service.standin.close();
+    const trivial = await ctx.fixture("trivial-dynamic");
+    const empty = await ctx.fixture("empty-js");
+    const root = await ctx.root("root", { access: "sts" });
+    for (const ws of [trivial, empty, root]) {
+        const up = await ws.up();
+        if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
     }
-}
-
-main().catch((err) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
-    process.exit(1);
+    const cold = await measure(
+        root.start(["preview", "--expect-no-changes", "--policy-pack", POLICY_ANALYZER, "--stack", root.stack]),
+    );
+    if (cold.result.code !== 0) throw new Error(`cold preview failed:\n${cold.result.output}`);
+    const result = await runRounds(rounds, [
+        { label: BASELINE, ws: trivial, pack: path.join(benchDir, "fixtures", "empty-pack") },
+        { label: "root program, --policy-pack policy (folder, standard)", ws: root, pack: POLICY_PACK_DIR },
+        { label: "root program, --policy-pack policy/analyzer", ws: root, pack: POLICY_ANALYZER },
+        { label: "trivial dynamic resource, no pack", ws: trivial },
+        { label: "root program, no pack", ws: root },
+        { label: "empty program, no pack", ws: empty },
+    ]);
+    result.times.set("root program, --policy-pack policy/analyzer, the first run (cold compile caches)", [
+        cold.seconds,
+    ]);
+    return render(rounds, result);
 });

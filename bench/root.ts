@@ -7,6 +7,7 @@ import { RunningStandin, sha256Hex, startStandin, STANDIN_ENTITY_ID } from "@fk-
 import { kommuneCvr } from "@fk-iac/klassifikation/rules";
 import { DemoPki, demoPki } from "../cli/demo-pki";
 import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
+import { benchDir, writeSection } from "./common";
 
 /** The gateway's fixed token (it begins with "-", as a random one may). */
 const TOKEN = "-bench-token-up";
@@ -75,4 +76,49 @@ export async function rootWorkspace(
     await ws.setConfig("fk:stsEndpoint", standin.url);
     await ws.setConfig("fk:entityId", STANDIN_ENTITY_ID);
     return ws;
+}
+
+/** What a benchmark of the root program works with; every stack it makes is disposed at the end. */
+export interface BenchContext {
+    /** Its own folder under .work/, removed at the end. */
+    work: string;
+    service: BenchService;
+    /** A stack of a program under bench/fixtures. */
+    fixture(name: string): Promise<PulumiWorkspace>;
+    /** A stack of the root program (in a folder of that name under `work`). */
+    root(name: string, opts: { tsNode?: boolean; access: "sts" | "token" }): Promise<PulumiWorkspace>;
+}
+
+/**
+ * Runs a benchmark of the root program: a work folder and the service, then `body`, whose markdown
+ * becomes the section `section` of bench/RESULTS.md and is printed; then cleans up. Exits 1 on failure.
+ *
+ * @example benchMain("up", async (ctx) => render(await runRounds(ctx)));
+ */
+export function benchMain(section: string, body: (ctx: BenchContext) => Promise<string>): void {
+    const run = async () => {
+        const work = fs.mkdtempSync(path.join(repoRoot, ".work", `bench-${section}-`));
+        const service = await startBenchService(work);
+        const workspaces: PulumiWorkspace[] = [];
+        const keep = (ws: PulumiWorkspace) => (workspaces.push(ws), ws);
+        try {
+            const md = await body({
+                work,
+                service,
+                fixture: async (name) =>
+                    keep(await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", name) })),
+                root: async (name, opts) => keep(await rootWorkspace(service, path.join(work, name), opts)),
+            });
+            writeSection(section, md);
+            process.stdout.write(`${md}\n`);
+        } finally {
+            for (const ws of workspaces) ws.dispose();
+            fs.rmSync(work, { recursive: true, force: true });
+            await service.standin.close();
+        }
+    };
+    run().catch((err) => {
+        process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+        process.exit(1);
+    });
 }

@@ -6,12 +6,11 @@
 // so the STS step's cost shows side by side.
 //
 //   bash scripts/run.sh exec npm run --silent bench:up          (rounds: BENCH_ROUNDS, default 3)
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { PulumiWorkspace, repoRoot } from "../test/helpers/pulumi";
-import { benchDir, machine, measure, writeSection } from "./common";
+import type { PulumiWorkspace } from "../test/helpers/pulumi";
+import { machine, measure } from "./common";
 import { RoleUsage, sampleCpu } from "./cpu";
-import { rootWorkspace, startBenchService } from "./root";
+import { benchMain } from "./root";
+import { POLICY_PACK_DIR } from "../cli/policy-pack";
 
 function stats(xs: number[]): { min: number; median: number } {
     const s = [...xs].sort((a, b) => a - b);
@@ -81,36 +80,14 @@ function render(rounds: number, times: Record<string, number[]>, breakdown: Role
 
 const FLOOR = "floor: up of an empty JavaScript program";
 
-async function main() {
+benchMain("up", async (ctx) => {
     const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
-    const work = fs.mkdtempSync(path.join(repoRoot, ".work", "bench-up-"));
-    const service = await startBenchService(work);
-    const workspaces: PulumiWorkspace[] = [];
-    try {
-        const connected = async (name: string, tsNode: boolean, access: "sts" | "token") => {
-            const ws = await rootWorkspace(service, path.join(work, name), { tsNode, access });
-            workspaces.push(ws);
-            return ws;
-        };
-        const floor = await PulumiWorkspace.create({ programDir: path.join(benchDir, "fixtures", "empty-js") });
-        workspaces.push(floor);
-        const variants: Array<[string, PulumiWorkspace]> = [
-            ["root program", await connected("root", false, "sts")],
-            ["root program with a gateway's token (no STS step)", await connected("token", false, "token")],
-            ["root program under ts-node (type-checked)", await connected("ts-node", true, "sts")],
-        ];
-        const { times, breakdown } = await runRounds(rounds, { floor, variants }, path.join(repoRoot, "policy"));
-        const md = render(rounds, times, breakdown);
-        writeSection("up", md);
-        process.stdout.write(`${md}\n`);
-    } finally {
-        for (const ws of workspaces) ws.dispose();
-        fs.rmSync(work, { recursive: true, force: true });
-        await service.standin.close();
-    }
-}
-
-main().catch((err) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
-    process.exit(1);
+    const floor = await ctx.fixture("empty-js");
+    const variants: Array<[string, PulumiWorkspace]> = [
+        ["root program", await ctx.root("root", { access: "sts" })],
+        ["root program with a gateway's token (no STS step)", await ctx.root("token", { access: "token" })],
+        ["root program under ts-node (type-checked)", await ctx.root("ts-node", { tsNode: true, access: "sts" })],
+    ];
+    const { times, breakdown } = await runRounds(rounds, { floor, variants }, POLICY_PACK_DIR);
+    return render(rounds, times, breakdown);
 });
