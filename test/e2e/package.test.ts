@@ -73,7 +73,14 @@ describe("the provider installed from its package in a project of one's own", fu
 
     it("ships its licence, README, compiled code, sources and declaration maps, and one @pulumi/pulumi", async function () {
         const installed = path.join(project, "node_modules", "@fk-iac", "klassifikation");
-        for (const f of ["LICENSE", "README.md", "dist/index.js", "dist/index.d.ts", "dist/index.d.ts.map", "src/index.ts"]) {
+        for (const f of [
+            "LICENSE",
+            "README.md",
+            "dist/index.js",
+            "dist/index.d.ts",
+            "dist/index.d.ts.map",
+            "src/index.ts",
+        ]) {
             assert.ok(fs.existsSync(path.join(installed, f)), `${f} in the package`);
         }
         const copies = JSON.parse((await must("npm", ["query", "#@pulumi/pulumi"])).stdout) as Array<{
