@@ -8,6 +8,7 @@
 //
 // The admin token (for /admin routes) comes from FK_STANDIN_ADMIN_TOKEN, never from a flag, so it
 // does not show in process listings. On start it prints one JSON line to stdout: {"url": ...}.
+import "./quiet-sqlite"; // first: before anything loads node:sqlite
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";

@@ -1,7 +1,7 @@
-// The stand-in's command line as a newcomer meets it: --help answers, and a flag it does not know is
-// named.
+// The stand-in's command line as a newcomer meets it: --help answers, a flag it does not know is
+// named, and a start prints its URL without Node's warning about node:sqlite.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { repoRoot } from "../../helpers/pulumi";
 
@@ -23,5 +23,36 @@ describe("fk-standin's command line", function () {
         const res = run("--no-such-flag");
         assert.equal(res.status, 2);
         assert.match(res.stderr, /no-such-flag/);
+    });
+
+    it("starts without Node's SQLite warning, and says where it listens", async function () {
+        const child = spawn(process.execPath, [cli, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+        const first = await new Promise<string>((resolve, reject) => {
+            child.stdout.setEncoding("utf8").once("data", resolve);
+            child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+        });
+        child.kill();
+        assert.match(JSON.parse(first.split("\n")[0]).url as string, /^http:\/\/127\.0\.0\.1:\d+/);
+        assert.doesNotMatch(stderr, /SQLite|ExperimentalWarning/);
+    });
+
+    it("drops only that warning: others still print", function () {
+        const quiet = path.join(repoRoot, "standin", "dist", "quiet-sqlite.js");
+        const res = spawnSync(
+            process.execPath,
+            [
+                "-e",
+                `require(${JSON.stringify(quiet)});
+                process.emitWarning("SQLite is an experimental feature and might change at any time", "ExperimentalWarning");
+                process.emitWarning("Another feature is experimental", "ExperimentalWarning");
+                process.emitWarning("something else", { type: "DeprecationWarning" });`,
+            ],
+            { encoding: "utf8" },
+        );
+        assert.doesNotMatch(res.stderr, /SQLite/);
+        assert.match(res.stderr, /ExperimentalWarning: Another feature is experimental/);
+        assert.match(res.stderr, /DeprecationWarning: something else/);
     });
 });
