@@ -19,7 +19,9 @@ export type CreateOutcome =
     | { kind: "created"; abonnement: Abonnement }
     | { kind: "conflict"; existing: string | undefined }
     /** The request may or may not have been carried out (lost response, timeout, 5xx). */
-    | { kind: "unknown"; cause: string };
+    | { kind: "unknown"; cause: string }
+    /** The service turned it away before acting on it (429, still after resending): nothing was created. */
+    | { kind: "refused"; cause: string };
 
 /**
  * The classification API as the provider needs it: English verbs on the domain's nouns, each naming

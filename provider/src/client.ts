@@ -9,7 +9,7 @@ import { errors, FkError } from "./errors";
 import { redact } from "./redaction";
 import { kommuneNavn } from "./kommuner";
 import { StsTokens } from "./sts";
-import { HttpTransport, Request, RETRYABLE_STATUS } from "./transport";
+import { HttpTransport, NOT_ACTED_ON_STATUS, Request, RETRYABLE_STATUS } from "./transport";
 import {
     Abonnement,
     AbonnementOpret,
@@ -215,7 +215,11 @@ export class HttpClassificationApi implements ClassificationApi {
         return this.call(req, abonnementSchema, { absentOn404: true });
     }
 
-    /** Opret is sent once: an answer that did not arrive is an outcome ("unknown"), for create to look up. */
+    /**
+     * Opret is sent once (resent only after a 429, which the service did not act on): an answer that
+     * did not arrive is an outcome ("unknown"), for create to look up; a 429 to the last resend is
+     * "refused" (nothing was created).
+     */
     async createAbonnement(body: AbonnementOpret): Promise<CreateOutcome> {
         const operation = "Opret abonnement";
         const sent = await this.transport.send({
@@ -232,6 +236,8 @@ export class HttpClassificationApi implements ClassificationApi {
             if (res.status === 201)
                 return { kind: "created", abonnement: this.parse(operation, abonnementSchema, res) };
             if (res.status === 409) return { kind: "conflict", existing: this.problem(res).existing };
+            if (NOT_ACTED_ON_STATUS.has(res.status))
+                return { kind: "refused", cause: `HTTP ${res.status} (x-TransaktionsId ${transaktionsId})` };
             if (RETRYABLE_STATUS.has(res.status))
                 return { kind: "unknown", cause: `HTTP ${res.status} (x-TransaktionsId ${transaktionsId})` };
             this.fail(operation, res);

@@ -147,6 +147,7 @@ async function pass(
     });
     if (outcome.kind === "created") return { kind: "done", abonnement: outcome.abonnement, adopted: false };
     if (outcome.kind === "unknown") return { kind: "again", cause: outcome.cause, wait: true, maybeCreated: true };
+    if (outcome.kind === "refused") return { kind: "again", cause: outcome.cause, wait: true };
     if (outcome.existing) {
         if (await yieldOwnHistory(api, outcome.existing, key, inputs)) {
             return {

@@ -1,6 +1,6 @@
 // One HTTP exchange with the classification API, as the contract needs it sent: mutual TLS, one
 // deadline for all attempts (fk:deadlineMs), and retries of idempotent requests on 429, 5xx and
-// network errors, with backoff (retry.ts). What it cannot get through is an outcome, not an
+// network errors, with backoff (retry.ts); any request, Opret too, is resent after a 429. What it cannot get through is an outcome, not an
 // exception: the caller decides whether "unreachable" is a failure (most operations) or an unknown
 // outcome to look up (Opret). Only a TLS failure is thrown, because nothing can recover from it.
 import { randomUUID } from "node:crypto";
@@ -14,6 +14,12 @@ import { checkCertificateDates, explainReset, networkCause, tlsCode, tlsExplanat
 
 /** Statuses that an idempotent request is retried on. */
 export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Statuses that say the service turned the request away before acting on it (RFC 6585: too many
+ * requests), so that even a request that is not idempotent (Opret) is resent, after Retry-After.
+ */
+export const NOT_ACTED_ON_STATUS: ReadonlySet<number> = new Set([429]);
 
 // package.json is outside src (the compiler's rootDir), so it is read when the module loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -69,8 +75,13 @@ export interface TransportOptions {
     bearer?: BearerSource;
 }
 
-/** One attempt: a response to return, or a cause to retry on (with the server's Retry-After). */
-type Attempt = { kind: "response"; res: AxiosResponse } | { kind: "failed"; cause: string; retryAfter?: string };
+/**
+ * One attempt: a response to return, or a cause to retry on (with the server's Retry-After).
+ * `resendable`: sending again cannot do the request's effect twice (idempotent, or not acted on).
+ */
+type Attempt =
+    | { kind: "response"; res: AxiosResponse }
+    | { kind: "failed"; cause: string; resendable: boolean; retryAfter?: string };
 
 export class HttpTransport {
     private readonly http: AxiosInstance;
@@ -127,7 +138,8 @@ export class HttpTransport {
 
     /**
      * One attempt within `remaining` ms; a TLS failure is thrown (FK_TLS). A retryable status is a
-     * failure to retry on, except on the `last` attempt, where it is the response.
+     * failure to retry on (for a request that is not idempotent, only a status that was not acted on),
+     * except on the `last` attempt, where it is the response.
      */
     private async attempt(
         req: Request,
@@ -152,8 +164,15 @@ export class HttpTransport {
             if (this.proxy && res.status === 407) {
                 throw errors.proxyRefused(operation, this.proxy.shown, this.proxy.source, res.status);
             }
-            if (last || !RETRYABLE_STATUS.has(res.status)) return { kind: "response", res };
-            return { kind: "failed", cause: `HTTP ${res.status}`, retryAfter: res.headers["retry-after"] as string };
+            const resend = req.idempotent ? RETRYABLE_STATUS.has(res.status) : NOT_ACTED_ON_STATUS.has(res.status);
+            if (last || !resend) return { kind: "response", res };
+            const retryAfter = res.headers["retry-after"] as string | undefined;
+            return {
+                kind: "failed",
+                cause: `HTTP ${res.status}`,
+                resendable: true,
+                ...(retryAfter ? { retryAfter } : {}),
+            };
         } catch (err) {
             const cause = redact(networkCause(err), this.secrets);
             const tls = tlsCode(err);
@@ -168,7 +187,7 @@ export class HttpTransport {
             }
             const via = this.proxy ? ` (through the proxy ${this.proxy.shown} from ${this.proxy.source})` : "";
             this.log(`${operation}: ${method} ${url} failed: ${cause}${via} (attempt ${n + 1})`);
-            return { kind: "failed", cause: `${cause}${via}` };
+            return { kind: "failed", cause: `${cause}${via}`, resendable: req.idempotent };
         }
     }
 
@@ -195,15 +214,15 @@ export class HttpTransport {
     }
 
     /**
-     * Sends the request; an idempotent one is retried on 429, 5xx and network errors, all within one
-     * deadline. A retryable status on the last attempt is returned as the response it is.
+     * Sends the request; an idempotent one is retried on 429, 5xx and network errors, any other only on
+     * 429, all within one deadline. A retryable status on the last attempt is returned as the response it is.
      */
     private async sendWith(
         req: Request,
         headers: Record<string, string>,
     ): Promise<{ kind: "response"; res: AxiosResponse } | { kind: "unreachable"; error: FkError }> {
         const { settings, target } = this;
-        const attempts = req.idempotent ? settings.maxRetries + 1 : 1;
+        const attempts = settings.maxRetries + 1;
         const deadline = Date.now() + settings.deadlineMs;
         const overdue = (n: number, cause: string) => ({
             kind: "unreachable" as const,
@@ -217,28 +236,30 @@ export class HttpTransport {
             ),
         });
         let cause = "";
+        let made = 0;
         for (let n = 0; n < attempts; n++) {
             if (deadline - Date.now() <= 0) return overdue(n, cause);
             const last = n === attempts - 1;
             const result = await this.attempt(req, n, deadline - Date.now(), last, headers);
+            made = n + 1;
             if (result.kind === "response") return result;
             cause = result.cause;
-            if (Date.now() >= deadline) return overdue(n + 1, cause);
-            if (last) break;
+            if (Date.now() >= deadline) return overdue(made, cause);
+            if (last || !result.resendable) break;
             const delay = backoffDelay({
                 attempt: n,
                 baseMs: settings.retryBaseDelayMs,
                 capMs: settings.retryMaxDelayMs,
                 ...(result.retryAfter !== undefined ? { retryAfter: result.retryAfter } : {}),
             });
-            if (Date.now() + delay >= deadline) return overdue(n + 1, cause);
+            if (Date.now() + delay >= deadline) return overdue(made, cause);
             this.log(`${req.operation}: retrying in ${delay}ms after ${cause}`);
             await this.wait(delay);
         }
         const withCertificate = Boolean(settings.clientCertificate || settings.pfx);
         return {
             kind: "unreachable",
-            error: errors.unavailable(req.operation, attempts, explainReset(cause, withCertificate), target.service),
+            error: errors.unavailable(req.operation, made, explainReset(cause, withCertificate), target.service),
         };
     }
 }

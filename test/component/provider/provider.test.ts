@@ -466,6 +466,42 @@ describe("HTTP client", function () {
         }
     });
 
+    it("resends an Opret answered 429 after Retry-After (it was not acted on); still 429 at the end is 'refused'", async function () {
+        const s = await startTestStandin({ kommuner: 1, faults: { rateLimitRate: 1, retryAfterSeconds: 2 } });
+        try {
+            const delays: number[] = [];
+            const wait = (ms: number) => {
+                delays.push(ms);
+                return Promise.resolve();
+            };
+            const api = new HttpClassificationApi(
+                settings(s.url, s.kommuner[0].token, { maxRetries: 2, retryMaxDelayMs: 10_000 }),
+                { wait },
+            );
+            const body = {
+                sortiment: BORGERBLIKKET_UUID,
+                itSystemInstans: KMD_OPUS_DEBITOR,
+                skemaversion: "1.3",
+                virkning: { from: "2030-01-01", to: null },
+            };
+            const refused = await api.createAbonnement(body);
+            assert.equal(refused.kind, "refused");
+            assert.match((refused as { cause: string }).cause, /^HTTP 429 \(x-TransaktionsId [0-9a-f-]{36}\)$/);
+            assert.deepEqual(delays, [2000, 2000]);
+            assert.deepEqual(s.server.stats().opretAbonnement.byStatus, { "429": 3 });
+            // Half of the requests turned away: the Opret that gets through is created once.
+            await s.admin("PUT", "/admin/faults", { rateLimitRate: 0.5, retryAfterSeconds: 0, seed: 3 });
+            s.server.resetStats();
+            const created = await api.createAbonnement(body);
+            assert.equal(created.kind, "created");
+            assert.deepEqual(s.server.stats().opretAbonnement.byStatus["201"], 1);
+            await s.admin("PUT", "/admin/faults", {});
+            assert.equal((await api.searchAbonnementer({})).length, 1);
+        } finally {
+            await s.close();
+        }
+    });
+
     it("turns a malformed response into a clear error", async function () {
         const server = http.createServer((_req, res) => {
             res.writeHead(200, { "Content-Type": "application/json" });
