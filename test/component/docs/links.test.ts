@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { FK_ERROR_CODES, troubleshootingLink } from "../../../provider/src/errors";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), "utf8");
@@ -35,7 +36,11 @@ function slug(heading: string): string {
 
 function anchorsOf(markdown: string): Set<string> {
     const outsideCode = markdown.replace(/```[\s\S]*?```/g, "");
-    return new Set([...outsideCode.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => slug(m[1])));
+    return new Set([
+        ...[...outsideCode.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => slug(m[1])),
+        // Anchors written as HTML, e.g. a troubleshooting row's <a id="fk-timeout"></a>.
+        ...[...outsideCode.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]),
+    ]);
 }
 
 /** Relative links of a Markdown text that lead nowhere, as "file: target (why)". */
@@ -110,6 +115,23 @@ describe("the documentation", function () {
         assert.deepEqual(commands, ["bash scripts/run.sh main", "bash scripts/run.sh test"]);
         const ci = read(".ci/run");
         assert.ok(ci.indexOf(`\n${commands[0]}\n`) >= 0 && ci.indexOf(`\n${commands[1]}\n`) > ci.indexOf(commands[0]));
+    });
+
+    it("every error code links to its own row of the README's troubleshooting table", function () {
+        const readme = read("README.md");
+        const troubleshooting = readme.slice(readme.indexOf("## Troubleshooting"));
+        for (const code of FK_ERROR_CODES) {
+            const link = troubleshootingLink(code);
+            assert.deepEqual(brokenLinks("x.md", `[${code}](${link})`), [], code);
+            const row = troubleshooting.split("\n").find((l) => l.includes(`<a id="${link.split("#")[1]}"></a>`));
+            assert.ok(row?.includes(`[${code}]`), `the row of ${link} is about ${code}: ${row}`);
+        }
+        const named = new Set([...troubleshooting.matchAll(/\[(FK_[A-Z_]+)\]/g)].map((m) => m[1]));
+        assert.deepEqual(
+            [...named].filter((c) => !(FK_ERROR_CODES as readonly string[]).includes(c)),
+            [],
+            "the table names no code the provider does not have",
+        );
     });
 
     it("notices what it checks: a missing file, a missing heading, a missing script", function () {
