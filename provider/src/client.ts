@@ -5,8 +5,8 @@ import type { AxiosResponse } from "axios";
 import { z } from "zod";
 import type { AbonnementFilter, ClassificationApi, CreateOutcome } from "./classification-api";
 import type { ConnectionSettings } from "./connection";
-import { errors, FkError } from "./errors";
-import { redact } from "./redaction";
+import { FkError } from "./errors";
+import { Expect, failureOf, parseBody, problemOf } from "./response";
 import { kommuneNavn } from "./kommuner";
 import { StsTokens } from "./sts";
 import { HttpTransport, NOT_ACTED_ON_STATUS, Request, RETRYABLE_STATUS } from "./transport";
@@ -19,22 +19,12 @@ import {
     itSystemInstansSchema,
     Myndighed,
     myndighedSchema,
-    Problem,
-    problemSchema,
     Sortiment,
     sortimentListSchema,
     sortimentSchema,
 } from "./wire";
 
 export type { AbonnementFilter, ClassificationApi, CreateOutcome } from "./classification-api";
-
-/** How `call` reads a response: which status is success, and whether 404 means "absent". */
-interface Expect {
-    /** @default 200 */
-    ok?: number;
-    /** @default false: a 404 is an error */
-    absentOn404?: boolean;
-}
 
 /** Soeg abonnement's page size. */
 const PAGE_SIZE = 500;
@@ -101,45 +91,20 @@ export class HttpClassificationApi implements ClassificationApi {
         try {
             if (res.status === 404 && expect.absentOn404) return undefined;
             if (res.status !== (expect.ok ?? 200)) this.fail(req.operation, res);
-            return this.parse(req.operation, schema, res);
+            return parseBody(req.operation, schema, res);
         } catch (err) {
             throw err instanceof FkError ? err.inTransaction(sent.transaktionsId) : err;
         }
     }
 
-    private parse<T>(operation: string, schema: z.ZodType<T>, res: AxiosResponse): T {
-        const result = schema.safeParse(res.data);
-        if (!result.success) {
-            const issue = result.error.issues[0];
-            throw errors.malformedResponse(
-                operation,
-                `HTTP ${res.status}, ${issue.path.join(".") || "body"}: ${issue.message}`,
-            );
-        }
-        return result.data;
-    }
-
-    private problem(res: AxiosResponse): Problem {
-        const parsed = problemSchema.safeParse(res.data);
-        return parsed.success ? parsed.data : {};
-    }
-
     /** Turns an unexpected status into the right FkError. */
     private fail(operation: string, res: AxiosResponse): never {
-        const p = this.problem(res);
-        const detail = redact(
-            [
-                p.detail ?? p.title ?? `HTTP ${res.status}`,
-                ...(p.errors ?? []).map((e) => `${e.field}: ${e.message}`),
-            ].join("; "),
-            this.transport.secrets,
-        );
-        if (res.status === 401) throw errors.unauthorized(operation, this.settings.endpoint, Boolean(this.sts), detail);
-        if (res.status === 403) throw errors.forbidden(operation, detail);
-        if (res.status === 412) throw new FkError("FK_CONCURRENT_CHANGE", `${operation}: ${detail}`, 412);
-        if (RETRYABLE_STATUS.has(res.status))
-            throw errors.unavailable(operation, this.settings.maxRetries + 1, `HTTP ${res.status}: ${detail}`);
-        throw errors.rejected(operation, res.status, detail);
+        throw failureOf(operation, res, {
+            endpoint: this.settings.endpoint,
+            viaSts: Boolean(this.sts),
+            attempts: this.settings.maxRetries + 1,
+            secrets: this.transport.secrets,
+        });
     }
 
     /** The look-up's answer, asked once per key in this client's life. */
@@ -233,9 +198,8 @@ export class HttpClassificationApi implements ClassificationApi {
         if (sent.kind === "unreachable") return { kind: "unknown", cause: sent.error.message };
         const { res } = sent;
         try {
-            if (res.status === 201)
-                return { kind: "created", abonnement: this.parse(operation, abonnementSchema, res) };
-            if (res.status === 409) return { kind: "conflict", existing: this.problem(res).existing };
+            if (res.status === 201) return { kind: "created", abonnement: parseBody(operation, abonnementSchema, res) };
+            if (res.status === 409) return { kind: "conflict", existing: problemOf(res).existing };
             if (NOT_ACTED_ON_STATUS.has(res.status))
                 return { kind: "refused", cause: `HTTP ${res.status} (x-TransaktionsId ${transaktionsId})` };
             if (RETRYABLE_STATUS.has(res.status))
@@ -247,23 +211,22 @@ export class HttpClassificationApi implements ClassificationApi {
     }
 
     setValidTo(uuid: string, to: string | null, version: number): Promise<Abonnement | undefined> {
-        const req = {
-            operation: "Ret abonnement",
-            method: "PATCH",
-            url: `/abonnementer/${uuid}`,
-            data: { virkning: { to } },
-            headers: { "If-Match": `"${version}"` },
-        } as const;
-        return this.call(req, abonnementSchema, { absentOn404: true });
+        return this.ret(uuid, { virkning: { to } }, version);
     }
 
     setNote(uuid: string, note: string, version: number): Promise<Abonnement | undefined> {
+        return this.ret(uuid, { note }, version);
+    }
+
+    /** Ret abonnement: one change, on the version it was decided on (If-Match). */
+    private ret(uuid: string, data: object, version: number): Promise<Abonnement | undefined> {
+        const headers = { "If-Match": `"${version}"` };
         const req = {
             operation: "Ret abonnement",
             method: "PATCH",
             url: `/abonnementer/${uuid}`,
-            data: { note },
-            headers: { "If-Match": `"${version}"` },
+            data,
+            headers,
         } as const;
         return this.call(req, abonnementSchema, { absentOn404: true });
     }
