@@ -1,5 +1,5 @@
 // The implementation of the SortimentSubscription dynamic provider. It is loaded at run time by the
-// small shim that Pulumi serializes into state (see resource.ts), so state never holds this code:
+// small shim that Pulumi serializes into state (see resource.ts, and runtime.ts, its entry), so state never holds this code:
 // delete and refresh of old resources run the installed version, which must keep reading every
 // earlier state shape (STATE_VERSION). Each operation is a few lines over the modules that hold its
 // parts: preflight (checks before a write), create (adopt, repair or create), ending (Ret on Gyldig
@@ -17,7 +17,6 @@ import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
 import { historyOf, outputsOf, SubscriptionOutputs } from "./outputs";
 import { migrateOutputs } from "./migrations";
 import { mustActFor, prepareCreate } from "./preflight";
-import { forEngine, reported } from "./reporting";
 import type { Abonnement } from "./wire";
 
 export { STATE_VERSION } from "./outputs";
@@ -239,34 +238,4 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
         if (behaviour === "passivate") await api.passivate(id);
         else await endSubscription(api, current);
     }
-}
-
-/**
- * Entry point of the serialized shim (resource.ts): one provider per process, each operation's failure
- * reported once, without a stack trace (see reporting.ts).
- */
-type Inputs = Record<string, unknown> | undefined;
-type Outputs = SubscriptionOutputs;
-type Checked = CheckedInputs;
-let instance: dynamic.ResourceProvider | undefined;
-export function handler(): dynamic.ResourceProvider {
-    if (!instance) {
-        const p = new SortimentSubscriptionProvider();
-        instance = {
-            // The engine hands over untyped values: news as the program sent them, olds and props as
-            // this provider's check and create/read/update returned them (the shapes typed here).
-            configure: (req) => reported(() => p.configure(req)),
-            check: (olds: Inputs, news: Inputs) =>
-                reported(async () => {
-                    const result = await p.check(olds, news);
-                    return { ...result, failures: forEngine(result.failures, news ?? {}) };
-                }),
-            diff: (id, olds: Outputs, news: Checked) => reported(() => p.diff(id, olds, news)),
-            create: (inputs: Checked) => reported(() => p.create(inputs)),
-            read: (id, props: Outputs) => reported(() => p.read(id, props)),
-            update: (id, olds: Outputs, news: Checked) => reported(() => p.update(id, olds, news)),
-            delete: (id, props: Outputs) => reported(() => p.delete(id, props)),
-        };
-    }
-    return instance;
 }

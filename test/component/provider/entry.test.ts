@@ -45,10 +45,10 @@ describe("the provider's implementation", function () {
                 [
                     "-e",
                     `
-            const { SortimentSubscriptionProvider } = require("./provider/dist/provider.js");
+            const runtime = require("./provider/dist/runtime.js");
             const heavy = () => Object.keys(require.cache).filter((k) => /node_modules\\/(axios|jose|https-proxy-agent)\\//.test(k)).length;
             const before = heavy();
-            new SortimentSubscriptionProvider();
+            runtime.handler();
             process.stdout.write(JSON.stringify({ before, after: heavy() }));
         `,
                 ],
