@@ -4,7 +4,7 @@ import { z } from "zod";
 import { json, Reply } from "./http-io";
 import { parseOrProblem } from "./validation";
 import { problems } from "./problems";
-import type { Route } from "./routes";
+import type { Route } from "./route";
 import { OAuthError, STS_ISSUE_PATH, stsSettingsSchema, TokenService } from "./sts";
 
 const FINGERPRINT = "((?:[0-9A-F]{2}:){31}[0-9A-F]{2})";
