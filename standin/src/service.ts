@@ -1,39 +1,14 @@
 // The rules of the classification system for subscriptions, independent of HTTP.
-import * as crypto from "node:crypto";
-import type { z } from "zod";
 import { problems } from "./problems";
-import { AbonnementRow, Livscyklus, overlaps, SearchFilter, Store } from "./store";
-import type { abonnementSeedSchema } from "./seed";
+import { importAbonnement, type SeededAbonnement } from "./seeding";
+import { AbonnementRow, overlaps, SearchFilter, Store } from "./store";
 import { Clock } from "./time";
+import { type Abonnement, viewOf } from "./view";
 
-/** A uuid (version 4 form) derived from a text, so the same seed entry always gets the same uuid. */
-function uuidFrom(text: string): string {
-    const h = crypto.createHash("sha256").update(text).digest("hex");
-    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export type { Abonnement } from "./view";
 
-/** Who acts: a municipality (from its credentials) or the stand-in's administrator. */
 /** Who a request acts for; a municipality's request records which credential identified it. */
 export type Actor = { kind: "kommune"; kommunekode: string; by?: "certificate" | "token" | "sts" } | { kind: "admin" };
-
-export interface Abonnement {
-    uuid: string;
-    kommunekode: string;
-    sortiment: string;
-    itSystemInstans: string;
-    skemaversion: string;
-    virkning: { from: string; to: string | null };
-    livscyklus: Livscyklus;
-    note: string | null;
-    registrering: { oprettet: string; oprettetAf: string; tidspunkt: string; aktoer: string };
-    version: number;
-    levering: {
-        status: "Afventer" | "Leveret" | "Stoppet";
-        leveretTidspunkt: string | null;
-        forventetTidspunkt: string | null;
-    };
-}
 
 export interface OpretInput {
     sortiment: string;
@@ -59,39 +34,9 @@ export class SubscriptionService {
         private readonly deliveryDelayMs: number,
     ) {}
 
+    /** The subscription as the API shows it, with its delivery (view.ts). */
     view(row: AbonnementRow): Abonnement {
-        const due = new Date(Date.parse(row.oprettet) + this.deliveryDelayMs);
-        const ended =
-            row.livscyklus === "Passiv" ||
-            row.livscyklus === "Slettet" ||
-            (row.to !== null && row.to <= this.clock.today());
-        let levering: Abonnement["levering"];
-        if (ended) levering = { status: "Stoppet", leveretTidspunkt: null, forventetTidspunkt: null };
-        else if (this.clock.now() >= due)
-            levering = {
-                status: "Leveret",
-                leveretTidspunkt: due.toISOString(),
-                forventetTidspunkt: due.toISOString(),
-            };
-        else levering = { status: "Afventer", leveretTidspunkt: null, forventetTidspunkt: due.toISOString() };
-        return {
-            uuid: row.uuid,
-            kommunekode: row.kommunekode,
-            sortiment: row.sortiment,
-            itSystemInstans: row.itSystemInstans,
-            skemaversion: row.skemaversion,
-            virkning: { from: row.from, to: row.to },
-            livscyklus: row.livscyklus,
-            note: row.note,
-            registrering: {
-                oprettet: row.oprettet,
-                oprettetAf: row.oprettetAf,
-                tidspunkt: row.tidspunkt,
-                aktoer: row.aktoer,
-            },
-            version: row.version,
-            levering,
-        };
+        return viewOf(row, this.clock, this.deliveryDelayMs);
     }
 
     /** Reads a subscription the actor may see; Slettet and other municipalities' are "not found". */
@@ -263,33 +208,9 @@ export class SubscriptionService {
         });
     }
 
-    /**
-     * Adds a subscription that existed before (a seed), with its own dates and actors; an entry already
-     * there (same uuid) is left as it is.
-     */
-    importAbonnement(seed: z.output<typeof abonnementSeedSchema>): void {
-        const sortiment = this.store.getSortiment(seed.sortiment) ?? this.store.searchSortimenter(seed.sortiment)[0];
-        if (!sortiment) throw new Error(`seeded abonnement: no sortiment ${seed.sortiment}`);
-        if (!this.store.getItSystemInstans(seed.itSystemInstans))
-            throw new Error(`seeded abonnement: no it-systeminstans ${seed.itSystemInstans}`);
-        const uuid = seed.uuid ?? uuidFrom(JSON.stringify(seed));
-        if (this.store.getAbonnement(uuid)) return;
-        this.store.insert({
-            uuid,
-            version: seed.aendret ? 2 : 1,
-            kommunekode: seed.kommunekode,
-            sortiment: sortiment.uuid,
-            itSystemInstans: seed.itSystemInstans,
-            skemaversion: seed.skemaversion,
-            from: seed.virkning.from,
-            to: seed.virkning.to,
-            livscyklus: seed.livscyklus,
-            note: seed.note,
-            oprettet: new Date(seed.oprettet).toISOString(),
-            oprettetAf: seed.oprettetAf,
-            tidspunkt: new Date(seed.aendret?.tidspunkt ?? seed.oprettet).toISOString(),
-            aktoer: seed.aendret?.aktoer ?? seed.oprettetAf,
-        });
+    /** Adds a subscription that existed before (a seed): see importAbonnement (seeding.ts). */
+    importAbonnement(seed: SeededAbonnement): void {
+        importAbonnement(this.store, seed);
     }
 
     /** Everything, Slettet included: for the admin's inspection. */

@@ -4,9 +4,11 @@
 import * as crypto from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import type { Livscyklus } from "./rules";
+import { migrate, SCHEMA, toRow } from "./schema";
 import { ItSystemInstansSeed, SortimentSeed } from "./seed";
 
 export type { Livscyklus } from "./rules";
+export { overlaps } from "./rules";
 
 export interface AbonnementRow {
     uuid: string;
@@ -40,67 +42,6 @@ export interface SearchFilter {
     aktivPaa?: string;
 }
 
-const schema = `
-CREATE TABLE IF NOT EXISTS sortiment (
-    uuid TEXT PRIMARY KEY,
-    brugervendtnoegle TEXT NOT NULL UNIQUE,
-    titel TEXT NOT NULL,
-    skemaversioner TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS itsysteminstans (
-    uuid TEXT PRIMARY KEY,
-    navn TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS abonnement (
-    uuid TEXT PRIMARY KEY,
-    kommunekode TEXT NOT NULL,
-    sortiment TEXT NOT NULL REFERENCES sortiment(uuid),
-    itsysteminstans TEXT NOT NULL REFERENCES itsysteminstans(uuid),
-    skemaversion TEXT NOT NULL,
-    virkning_from TEXT NOT NULL,
-    virkning_to TEXT,
-    livscyklus TEXT NOT NULL,
-    note TEXT,
-    oprettet TEXT NOT NULL,
-    oprettet_af TEXT,
-    tidspunkt TEXT NOT NULL,
-    aktoer TEXT NOT NULL,
-    version INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS abonnement_key ON abonnement (kommunekode, sortiment, itsysteminstans);
-`;
-
-function toRow(r: Record<string, unknown>): AbonnementRow {
-    return {
-        uuid: r.uuid as string,
-        kommunekode: r.kommunekode as string,
-        sortiment: r.sortiment as string,
-        itSystemInstans: r.itsysteminstans as string,
-        skemaversion: r.skemaversion as string,
-        from: r.virkning_from as string,
-        to: (r.virkning_to as string | null) ?? null,
-        livscyklus: r.livscyklus as Livscyklus,
-        note: (r.note as string | null) ?? null,
-        oprettet: r.oprettet as string,
-        // Databases written before the column existed: the latest actor is the best that is known.
-        oprettetAf: (r.oprettet_af as string | null) ?? (r.aktoer as string),
-        tidspunkt: r.tidspunkt as string,
-        aktoer: r.aktoer as string,
-        version: Number(r.version),
-    };
-}
-
-/**
- * Two virkning intervals [from, to) overlap; a null `to` is open-ended. An empty interval (to = from:
- * created and ended the same day) is never in force, so it overlaps nothing.
- */
-export function overlaps(a: { from: string; to: string | null }, b: { from: string; to: string | null }): boolean {
-    if ((a.to !== null && a.to <= a.from) || (b.to !== null && b.to <= b.from)) return false;
-    const aEndsAfterBStarts = a.to === null || a.to > b.from;
-    const bEndsAfterAStarts = b.to === null || b.to > a.from;
-    return aEndsAfterBStarts && bEndsAfterAStarts;
-}
-
 export class Store {
     private readonly db: DatabaseSync;
 
@@ -109,16 +50,8 @@ export class Store {
         this.db.exec(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
         );
-        this.db.exec(schema);
-        this.migrate();
-    }
-
-    /** Brings a database written by an older stand-in up to the current schema. */
-    private migrate(): void {
-        const columns = (this.db.prepare("PRAGMA table_info(abonnement)").all() as { name: string }[]).map(
-            (c) => c.name,
-        );
-        if (!columns.includes("oprettet_af")) this.db.exec("ALTER TABLE abonnement ADD COLUMN oprettet_af TEXT");
+        this.db.exec(SCHEMA);
+        migrate(this.db);
     }
 
     close(): void {
