@@ -4,13 +4,14 @@
 // exception: the caller decides whether "unreachable" is a failure (most operations) or an unknown
 // outcome to look up (Opret). Only a TLS failure is thrown, because nothing can recover from it.
 import { randomUUID } from "node:crypto";
-import axios, { AxiosInstance, AxiosResponse, Method } from "axios";
+import type { AxiosInstance, AxiosResponse, Method } from "axios";
 import { ConnectionSettings, secretsOf } from "./connection";
 import { CLASSIFICATION_API, errors, FkError, Service } from "./errors";
 import { DebugLog, makeDebugLog, redact } from "./redaction";
 import { backoffDelay, sleep } from "./retry";
-import { agentFor, EgressProxy } from "./proxy";
-import { checkCertificateDates, explainReset, networkCause, tlsCode, tlsExplanation } from "./tls";
+import { connect, proxySecrets } from "./connect";
+import type { EgressProxy } from "./proxy";
+import { explainReset, networkCause, tlsCode, tlsExplanation } from "./tls";
 
 /** Statuses that an idempotent request is retried on. */
 export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
@@ -20,11 +21,6 @@ export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503
  * requests), so that even a request that is not idempotent (Opret) is resent, after Retry-After.
  */
 export const NOT_ACTED_ON_STATUS: ReadonlySet<number> = new Set([429]);
-
-// package.json is outside src (the compiler's rootDir), so it is read when the module loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require("../package.json") as { version: string };
-const USER_AGENT = `fk-iac-klassifikation/${version} (pulumi dynamic provider; node ${process.version})`;
 
 /** One request. */
 export interface Request {
@@ -107,33 +103,10 @@ export class HttpTransport {
         };
         this.secrets = secretsOf(settings);
         this.log = makeDebugLog(this.secrets);
-        if (settings.clientCertificate) checkCertificateDates(settings.clientCertificate, this.target.endpoint);
-        const { agent, proxy } = agentFor(this.target.endpoint, {
-            ...(settings.caBundle ? { ca: settings.caBundle } : {}),
-            ...(settings.clientCertificate ? { cert: settings.clientCertificate, key: settings.clientKey } : {}),
-            ...(settings.clientKeyPassphrase ? { passphrase: settings.clientKeyPassphrase } : {}),
-            ...(settings.pfx ? { pfx: settings.pfx, passphrase: settings.pfxPassphrase } : {}),
-            rejectUnauthorized: true,
-        });
+        const { http, proxy } = connect(settings, this.target);
+        this.http = http;
         this.proxy = proxy;
         if (proxy) this.secrets = [...this.secrets, ...proxySecrets(proxy.url)];
-        this.http = axios.create({
-            baseURL: `${this.target.endpoint}${this.target.basePath}`,
-            timeout: settings.timeoutMs,
-            httpsAgent: agent,
-            ...(proxy ? { httpAgent: agent } : {}),
-            // The agent tunnels through the proxy the environment names (proxy.ts); axios's own proxy
-            // support would send the request itself to the proxy, breaking end-to-end TLS.
-            proxy: false,
-            maxRedirects: 0,
-            validateStatus: () => true,
-            transitional: { clarifyTimeoutError: true },
-            headers: {
-                "User-Agent": USER_AGENT,
-                Accept: "application/json, application/problem+json",
-                ...(settings.token ? { Authorization: `Bearer ${settings.token}` } : {}),
-            },
-        });
     }
 
     /**
@@ -262,10 +235,4 @@ export class HttpTransport {
             error: errors.unavailable(req.operation, made, explainReset(cause, withCertificate), target.service),
         };
     }
-}
-
-/** The proxy URL's user name and password, as redaction must hide them (also percent-decoded). */
-function proxySecrets(url: string): string[] {
-    const { username, password } = new URL(url);
-    return [password, decodeURIComponent(password), username.length >= 8 ? username : ""].filter((s) => s.length > 0);
 }
