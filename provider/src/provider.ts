@@ -2,15 +2,15 @@
 // small shim that Pulumi serializes into state (see resource.ts, and runtime.ts, its entry), so state never holds this code:
 // delete and refresh of old resources run the installed version, which must keep reading every
 // earlier state shape (STATE_VERSION). Each operation is a few lines over the modules that hold its
-// parts: preflight (checks before a write), create (adopt, repair or create), ending (Ret on Gyldig
-// til), diff and outputs.
+// parts: preflight (checks before a write), create (adopt, repair or create), destroy, ending (Ret on
+// Gyldig til), diff and outputs.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ClassificationApi } from "./classification-api";
 import { readConnectionSettings, settingSource } from "./connection";
 import { createOrAdopt, planCreate } from "./create";
 import { diffSubscription } from "./diff";
-import type { DestroyBehaviour } from "./domain";
-import { endSubscription, setNote, setValidTo } from "./ending";
+import { destroySubscription } from "./destroy";
+import { setNote, setValidTo } from "./ending";
 import { errors, FkError } from "./errors";
 import { type ExistingSubscription, ownerOf, ownNote, type Plan } from "./existing";
 import { CheckedInputs, checkInputs, isUnknown } from "./inputs";
@@ -21,13 +21,6 @@ import type { Abonnement } from "./wire";
 
 export { STATE_VERSION } from "./outputs";
 export type { SubscriptionOutputs } from "./outputs";
-
-/** The API operation each destroy behaviour writes with. */
-const DESTROY_OPERATION: Record<Exclude<DestroyBehaviour, "retain">, string> = {
-    endDate: "Ret abonnement",
-    passivate: "Passiver abonnement",
-    delete: "Slet abonnement",
-};
 
 /** The inputs a subscription in state was declared with, completed from what the API says now. */
 function inputsOf(props: SubscriptionOutputs, a: Abonnement, sortimentNavn: string): CheckedInputs {
@@ -52,8 +45,15 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
     private readonly clients = new Map<string, ClassificationApi>();
     private config?: { get(key: string): string | undefined };
 
-    /** @param api a fixed transport for every endpoint (tests, or another transport). */
-    constructor(api?: ClassificationApi) {
+    /**
+     * @param api a fixed transport for every endpoint (tests, or another transport).
+     * @param tell where a line for the user goes: what destroy did to the subscription (the engine
+     * itself only says "deleted"). @default nowhere
+     */
+    constructor(
+        api?: ClassificationApi,
+        private readonly tell: (line: string) => void = () => {},
+    ) {
         this.fixedApi = api;
     }
 
@@ -221,21 +221,7 @@ export class SortimentSubscriptionProvider implements dynamic.ResourceProvider {
 
     async delete(id: string, stored: SubscriptionOutputs): Promise<void> {
         const props = migrateOutputs({ ...stored });
-        const behaviour: DestroyBehaviour = props.onDestroy ?? "endDate";
-        if (behaviour === "retain") return;
-        const api = this.client(props.endpoint, props.kommunekode);
-        await mustActFor(api, props.kommunekode, DESTROY_OPERATION[behaviour], props.endpoint);
-        const current = await api.getAbonnement(id);
-        if (!current) return;
-        // Taken over by another stack: it is theirs now; this stack only forgets it.
-        const owner = ownerOf(current.note);
-        if (owner !== undefined && owner !== props.managedBy) return;
-        if (behaviour === "delete") {
-            await api.deleteAbonnement(id);
-            return;
-        }
-        if (current.livscyklus === "Passiv") return;
-        if (behaviour === "passivate") await api.passivate(id);
-        else await endSubscription(api, current);
+        const said = (what: string) => this.tell(`subscription ${id} ${what}`);
+        await destroySubscription(() => this.client(props.endpoint, props.kommunekode), id, props, said);
     }
 }

@@ -16,7 +16,8 @@ let instance: dynamic.ResourceProvider | undefined;
 /** The provider the shim hands each operation to (made once per process). */
 export function handler(): dynamic.ResourceProvider {
     if (!instance) {
-        const p = new SortimentSubscriptionProvider();
+        // A line on stdout reaches the user: the engine shows a dynamic provider's output as info.
+        const p = new SortimentSubscriptionProvider(undefined, (line) => console.log(line));
         instance = {
             // The engine hands over untyped values: news as the program sent them, olds and props as
             // this provider's check and create/read/update returned them (the shapes typed here).

@@ -123,6 +123,13 @@ describe("SortimentSubscription in the real engine", function () {
         const res = await ws.destroy();
         assert.equal(res.code, 0, res.output);
         const [a] = await list();
+        // The engine says "deleted"; the provider says what it did.
+        assert.match(
+            res.output,
+            new RegExp(
+                `subscription ${a.uuid} was ended, not deleted: Gyldig til ${today()}; FK Klassifikation keeps it`,
+            ),
+        );
         assert.equal(a.virkning.to, today());
         assert.equal(a.livscyklus, "Rettet");
         assert.equal(ws.resources().filter((r) => r.type === RESOURCE_TYPE_TOKEN).length, 0);

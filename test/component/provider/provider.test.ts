@@ -28,9 +28,15 @@ function settings(url: string, token: string, over: Partial<ConnectionSettings> 
     };
 }
 
-function providerFor(s: TestStandin, kommune = 0, over: Partial<ConnectionSettings> = {}) {
+function providerFor(
+    s: TestStandin,
+    kommune = 0,
+    over: Partial<ConnectionSettings> = {},
+    tell?: (line: string) => void,
+) {
     return new SortimentSubscriptionProvider(
         new HttpClassificationApi(settings(s.url, s.kommuner[kommune].token, over)),
+        tell,
     );
 }
 
@@ -301,14 +307,16 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
             );
         });
 
-        for (const [behaviour, expectLivscyklus, expectTo] of [
-            ["endDate", "Rettet", today()],
-            ["passivate", "Passiv", null],
-            ["delete", "Slettet", null],
-            ["retain", "Opstaaet", null],
+        for (const [behaviour, expectLivscyklus, expectTo, told] of [
+            ["endDate", "Rettet", today(), [/was ended, not deleted: Gyldig til \d{4}/, /was already ended/]],
+            ["passivate", "Passiv", null, [/was passivated/, /was already Passiv/]],
+            ["delete", "Slettet", null, [/was deleted in FK Klassifikation/, /no longer exists/]],
+            ["retain", "Opstaaet", null, [/is left as it is .*"retain"/, /is left as it is .*"retain"/]],
         ] as const) {
-            it(`delete with onDestroy=${behaviour}`, async function () {
+            it(`delete with onDestroy=${behaviour}, and says what it did`, async function () {
                 const operation = OPERATION_OF[behaviour];
+                const lines: string[] = [];
+                const p = providerFor(s, 0, {}, (line) => lines.push(line));
                 s.server.resetStats();
                 await p.delete(id, { ...outs, onDestroy: behaviour });
                 const all = (await s.admin("GET", "/admin/abonnementer?kommunekode=0101")).items as any[];
@@ -324,6 +332,8 @@ describe("SortimentSubscriptionProvider over HTTP", function () {
                 await p.delete(id, { ...outs, onDestroy: behaviour }); // a second time: already done is success
                 const again = Object.keys(s.server.stats()).filter((op) => WRITES.includes(op));
                 assert.deepEqual(again, [], "already done: no new change (a deleted one reads as gone: no Slet)");
+                assert.equal(lines.length, 2, lines.join("\n"));
+                lines.forEach((line, n) => assert.match(line, new RegExp(`^subscription ${id} ${told[n].source}`)));
             });
         }
 
