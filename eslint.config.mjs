@@ -63,6 +63,11 @@ export default tseslint.config(
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {
+        // The status page's script runs in the browser, as a classic script (cli/page/status.js).
+        files: ["cli/page/*.js"],
+        languageOptions: { sourceType: "script", globals: { document: "readonly", window: "readonly" } },
+    },
+    {
         // Tests read JSON from HTTP, the CLI and state files and assert on it: `any` is the honest type
         // there. Every other type-aware rule holds for tests too.
         files: ["test/**/*.ts"],

@@ -10,11 +10,17 @@
 // The demo stack (made by the main job) is checked against the local stand-in, started for the check.
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { exitCodeOf, readConnectionSettings, settingSource, surveyMunicipality } from "@fk-iac/klassifikation";
+import {
+    countStates,
+    exitCodeOf,
+    readConnectionSettings,
+    settingSource,
+    surveyMunicipality,
+} from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, log, repoRoot } from "./local";
-import { countStates, PageRow, writeStatusPage } from "./page";
+import { PageRow, writeStatusPage } from "./page";
 import { printAssessment } from "./report";
 import { DemoStandin, startDemoStandin } from "./standin";
 

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import {
     ConnectionSettingKey,
+    countStates,
     environmentSource,
     envName,
     exitCodeOf,
@@ -16,7 +17,7 @@ import {
     SURVEY_STATES,
 } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
-import { countStates, PageData } from "../page";
+import type { PageData } from "../page";
 import { credentialEnv, InventoryRow, settingsForRow } from "./inventory";
 import type { StackResult } from "./types";
 

@@ -37,6 +37,18 @@ export const SURVEY_STATES: readonly SurveyState[] = [
     "unreachable",
 ];
 
+/**
+ * The counts per state of a set of results (every state present, zeros included).
+ *
+ * @example
+ * countStates([{ state: "done" }]).done; // 1
+ */
+export function countStates(rows: readonly { state: SurveyState }[]): Record<SurveyState, number> {
+    const counts = Object.fromEntries(SURVEY_STATES.map((s) => [s, 0])) as Record<SurveyState, number>;
+    for (const r of rows) counts[r.state]++;
+    return counts;
+}
+
 /** The subscription a survey found, with its delivery. */
 export interface SurveyedSubscription extends ExistingSubscription {
     /** The sortiment's uuid and brugervendtnoegle. */

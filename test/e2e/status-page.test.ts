@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { Browser, Page } from "playwright-core";
 import { stringify } from "yaml";
 import { brownfieldSubscriptions } from "@fk-iac/klassifikation-standin";
-import { SURVEY_STATES } from "@fk-iac/klassifikation";
+import { countStates, SURVEY_STATES } from "@fk-iac/klassifikation";
 import { KOMMUNER } from "@fk-iac/klassifikation/rules";
-import { renderStatusPage } from "../../cli/page";
+import { RAW_VALUES, renderStatusPage } from "../../cli/page";
 import { launchChromium } from "../helpers/browser";
 import { startFleet } from "../helpers/fleet";
 import { collect, repoRoot } from "../helpers/pulumi";
@@ -97,6 +97,16 @@ describe("the status page, in headless Chromium", function () {
         assert.ok(meta!.includes(`${local} (dansk tid)`), `${meta} shows ${local}`);
         // A state is text too, never colour alone: the Danish label is in the cell.
         assert.match((await page.locator('tbody tr[data-state="missing"] td.state').first().textContent())!, /Mangler/);
+        // And what it says of each state is Danish too, made from the survey's values.
+        assert.equal(
+            await page.locator('tbody tr[data-state="missing"] td.detail').first().textContent(),
+            "Der er aldrig oprettet et abonnement. pulumi up opretter det",
+        );
+        const wrong = await page.locator('tbody tr[data-state="wrong-values"] td.detail').allTextContents();
+        assert.ok(
+            wrong.some((t) => /^Skemaversion er \d\.\d, skal være 1\.3\. pulumi up med repairExisting/.test(t)),
+            wrong.join("\n"),
+        );
         await page.screenshot({ path: path.join(dir, "status-page.png"), fullPage: false });
         // The table fits a 1400 px window: no column runs off the screen.
         type Window = { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
@@ -193,5 +203,26 @@ describe("the status page, in headless Chromium", function () {
         const text = fs.readFileSync(html, "utf8");
         for (const token of tokens.values()) assert.ok(!text.includes(token), "no token");
         assert.doesNotMatch(text, /PRIVATE KEY|passphrase|Bearer /i);
+    });
+});
+
+describe("the status page's template", function () {
+    it("escapes every value it places, except the page's own style and script", function () {
+        const template = fs.readFileSync(path.join(repoRoot, "cli", "page", "status.mustache"), "utf8");
+        const raw = [...template.matchAll(/\{\{\{\s*([^}\s]+)\s*\}\}\}|\{\{&\s*([^}\s]+)\s*\}\}/g)].map(
+            (m) => m[1] ?? m[2],
+        );
+        assert.deepEqual(raw.sort(), [...RAW_VALUES].sort());
+        // Hostile text in every field the report gives comes out escaped, never as markup.
+        const hostile = `<i x="'\`">&`;
+        const html = renderStatusPage({
+            title: hostile,
+            madeAt: "2026-07-01T08:15:00Z",
+            source: hostile,
+            counts: countStates([{ state: "missing" }]),
+            rows: [{ kommunekode: hostile, navn: hostile, state: "missing", detail: hostile } as any],
+        });
+        assert.doesNotMatch(html.replace(/<script>[\s\S]*<\/script>/, ""), /<i x=/);
+        assert.match(html, /<h1>&lt;i x&#x3D;&quot;&#39;&#x60;&quot;&gt;&amp;<\/h1>/);
     });
 });
