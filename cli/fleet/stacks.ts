@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { CONNECTION_SETTINGS, envName } from "@fk-iac/klassifikation";
 import * as YAML from "yaml";
 import { repoRoot } from "../local";
-import { credentialEnv, InventoryRow, settingsForRow } from "./inventory";
+import type { InventoryRow } from "./inventory";
+import { credentialEnv, settingsForRow } from "./row-connection";
 import type { FleetOptions } from "./types";
 
 /** The fleet's Pulumi project (the root Pulumi.yaml's name). */

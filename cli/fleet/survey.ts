@@ -18,7 +18,8 @@ import {
 } from "@fk-iac/klassifikation";
 import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import type { PageData } from "../page";
-import { credentialEnv, InventoryRow, settingsForRow } from "./inventory";
+import type { InventoryRow } from "./inventory";
+import { credentialEnv, settingsForRow } from "./row-connection";
 import type { StackResult } from "./types";
 
 /** One municipality's line of the report. */

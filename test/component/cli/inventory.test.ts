@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { credentialEnv, InventoryError, readInventory, settingsForRow } from "../../../cli/fleet/inventory";
+import { InventoryError, readInventory } from "../../../cli/fleet/inventory";
+import { credentialEnv, settingsForRow } from "../../../cli/fleet/row-connection";
 
 describe("fleet inventory (CSV)", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fk-inventory-"));
