@@ -15,7 +15,7 @@ import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, log, repoRoot } from "./local";
 import { policyPackArgument } from "./policy-pack";
-import { printAssessment } from "./report";
+import { printAssessment } from "./assessment";
 import { startDemoStandin } from "./standin";
 
 async function main(): Promise<number> {

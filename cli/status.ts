@@ -21,7 +21,7 @@ import { HttpClassificationApi } from "@fk-iac/klassifikation/api";
 import { DEMO_KOMMUNE, demoSettings } from "./demo";
 import { engineEnv, log, repoRoot } from "./local";
 import { PageRow, writeStatusPage } from "./page";
-import { printAssessment } from "./report";
+import { printAssessment } from "./assessment";
 import { DemoStandin, startDemoStandin } from "./standin";
 
 async function main(argv: string[]): Promise<number> {

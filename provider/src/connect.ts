@@ -3,14 +3,12 @@
 // the caller, and the provider's User-Agent.
 import axios, { AxiosInstance } from "axios";
 import type { ConnectionSettings } from "./connection";
+import { PROVIDER_VERSION } from "./version";
 import { agentFor, EgressProxy } from "./proxy";
 import { checkCertificateDates } from "./tls";
 import type { Target } from "./transport";
 
-// package.json is outside src (the compiler's rootDir), so it is read when the module loads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require("../package.json") as { version: string };
-const USER_AGENT = `fk-iac-klassifikation/${version} (pulumi dynamic provider; node ${process.version})`;
+const USER_AGENT = `fk-iac-klassifikation/${PROVIDER_VERSION} (pulumi dynamic provider; node ${process.version})`;
 
 /** The HTTP client for the target, and the proxy it goes through (if any). */
 export function connect(settings: ConnectionSettings, target: Target): { http: AxiosInstance; proxy?: EgressProxy } {

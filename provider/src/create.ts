@@ -6,17 +6,9 @@
 import type { AbonnementFilter, ClassificationApi } from "./classification-api";
 import { endSubscription, setNote, setValidTo } from "./ending";
 import { errors, FkError } from "./errors";
-import {
-    Claimant,
-    decide,
-    Decision,
-    describeExisting,
-    ExistingSubscription,
-    mismatches,
-    ownerOf,
-    ownNote,
-    Plan,
-} from "./existing";
+import { Claimant, decide, Decision, Plan } from "./decision";
+import { describeExisting, ExistingSubscription, mismatches } from "./existing";
+import { ownerOf, ownNote } from "./ownership";
 import type { CheckedInputs } from "./inputs";
 import { prepareCreate } from "./preflight";
 import { backoffDelay, sleep } from "./retry";

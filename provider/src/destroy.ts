@@ -4,7 +4,7 @@
 import type { ClassificationApi } from "./classification-api";
 import type { DestroyBehaviour } from "./domain";
 import { endSubscription } from "./ending";
-import { ownerOf } from "./existing";
+import { ownerOf } from "./ownership";
 import type { SubscriptionOutputs } from "./outputs";
 import { mustActFor } from "./preflight";
 

@@ -2,7 +2,8 @@
 // with the declared one or belong to another stack, and what is left after a repair that failed
 // half-way. Part of the one factory, `errors` (errors.ts).
 import { KMD_OPUS_DEBITOR } from "./domain";
-import { type ExistingSubscription, type Mismatch, ownerStack } from "./existing";
+import type { ExistingSubscription, Mismatch } from "./existing";
+import { ownerStack } from "./ownership";
 import { FkError, NOTHING_WRITTEN } from "./fk-error";
 import { describeKommune } from "./kommuner";
 import { showValue as show } from "./text";

@@ -8,5 +8,7 @@ export type { SubscriptionOutputs } from "./provider";
 export type { ClassificationApi, AbonnementFilter, CreateOutcome } from "./classification-api";
 export * from "./task";
 export * from "./existing";
+export * from "./ownership";
+export * from "./decision";
 export * from "./survey";
 export type { Abonnement, Sortiment, ItSystemInstans } from "./wire";

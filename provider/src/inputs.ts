@@ -11,7 +11,8 @@ import {
     SKEMAVERSION_PATTERN,
     UNKNOWN_VALUE,
 } from "./domain";
-import type { ExistingSubscription, Plan } from "./existing";
+import type { Plan } from "./decision";
+import type { ExistingSubscription } from "./existing";
 import { isKommunekode, KOMMUNEKODE_RULE } from "./kommuner";
 import { showValue as show } from "./text";
 

@@ -1,6 +1,6 @@
 // What the provider stores in state for one subscription: the checked inputs plus what the
 // classification system says, built in one place for create, read and update alike.
-import { ownerOf } from "./existing";
+import { ownerOf } from "./ownership";
 import type { CheckedInputs } from "./inputs";
 import { PROVIDER_VERSION } from "./version";
 import type { Abonnement } from "./wire";

@@ -1,10 +1,11 @@
 // What the serialized shim in state loads when an operation runs (`@fk-iac/klassifikation/runtime`,
 // see resource.ts): one provider per process, each operation's failure reported once, without a stack
-// trace (reporting.ts). Every state ever written names this entry, so its name and `handler` stay.
+// trace (console-echo.ts). Every state ever written names this entry, so its name and `handler` stay.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { CheckedInputs } from "./inputs";
 import { SortimentSubscriptionProvider, type SubscriptionOutputs } from "./provider";
-import { forEngine, reported } from "./reporting";
+import { forEngine } from "./check-failures";
+import { reported } from "./console-echo";
 
 export * from "./provider";
 

@@ -3,7 +3,8 @@
 // `npm run status`, `fleet status` and `fleet survey` all judge through here, so they never disagree.
 import type { AbonnementFilter, ClassificationApi } from "./classification-api";
 import { BORGERBLIKKET, KMD_OPUS_DEBITOR, REQUIRED_SKEMAVERSION } from "./domain";
-import { describeExisting, ExistingSubscription, madeByPulumi, Mismatch, mismatches, ownerStack } from "./existing";
+import { describeExisting, ExistingSubscription, Mismatch, mismatches } from "./existing";
+import { madeByPulumi, ownerStack } from "./ownership";
 import { describeKommune } from "./kommuner";
 import { resolveSortiment } from "./sortiment";
 import { assessTask, TaskAssessment, TaskExpectation } from "./task";
