@@ -58,10 +58,20 @@ export interface CliContext {
 export interface CliOutcome {
     changes: Record<string, number>;
     outputs: Record<string, unknown>;
+    /**
+     * Why the call failed, from the engine's event log: a resource's error, else a mandatory policy
+     * violation, else the first error. @default none (the call succeeded, or the engine never ran)
+     */
+    failure?: string;
 }
 
-/** A failed CLI call; the message holds the CLI's output, for the fleet's error summary. */
-export class CliError extends Error {}
+/**
+ * A failed CLI call; the message holds the CLI's output, and `reason` the failure the engine's event
+ * log names (for the fleet's error summary; absent when the engine never ran).
+ */
+export class CliError extends Error {
+    reason?: string;
+}
 
 /**
  * Runs the CLI once; rejects with a {@link CliError} holding its output when it exits non-zero.
@@ -99,8 +109,18 @@ function exec(ctx: CliContext, args: string[], tracked = false): Promise<void> {
     });
 }
 
-/** The changes and the stack's outputs, read from the engine's event log of one call. */
-function readEventLog(file: string): CliOutcome {
+/** A message of the engine as one line: whitespace collapsed, the "error: " the engine prefixes dropped. */
+const oneLine = (message: string) =>
+    message
+        .replace(/\s+/g, " ")
+        .replace(/^\s*error:\s*/, "")
+        .trim();
+
+/**
+ * The changes, the stack's outputs and the reason of a failure, read from the engine's event log of
+ * one call (one JSON event per line). A log cut short by a kill keeps what it has.
+ */
+export function readEventLog(file: string): CliOutcome {
     const outcome: CliOutcome = { changes: {}, outputs: {} };
     let text: string;
     try {
@@ -108,13 +128,32 @@ function readEventLog(file: string): CliOutcome {
     } catch {
         return outcome;
     }
+    const errors: { resource: boolean; message: string }[] = [];
+    let policy: string | undefined;
     for (const line of text.split("\n")) {
-        if (!line.trim()) continue;
-        const event = JSON.parse(line) as EngineEvent;
+        let event: EngineEvent;
+        try {
+            event = JSON.parse(line) as EngineEvent;
+        } catch {
+            continue;
+        }
         if (event.summaryEvent) outcome.changes = event.summaryEvent.resourceChanges ?? {};
         const res = event.resOutputsEvent?.metadata;
         if (res?.type === "pulumi:pulumi:Stack") outcome.outputs = (res.new?.outputs ?? {}) as Record<string, unknown>;
+        const diag = event.diagnosticEvent;
+        // The engine's closing "update failed" says nothing of why.
+        if (diag?.severity === "error" && !/^(update|preview|refresh|destroy) failed$|^$/.test(oneLine(diag.message))) {
+            errors.push({
+                resource: Boolean(diag.urn && !diag.urn.includes("::pulumi:pulumi:Stack::")),
+                message: oneLine(diag.message),
+            });
+        }
+        const violation = event.policyEvent;
+        if (violation?.enforcementLevel === "mandatory" && policy === undefined)
+            policy = `mandatory policy violation ${violation.policyName}: ${oneLine(violation.message)}`;
     }
+    const failure = errors.find((e) => e.resource)?.message ?? policy ?? errors[0]?.message;
+    if (failure) outcome.failure = failure;
     return outcome;
 }
 
@@ -163,6 +202,13 @@ export async function runStackCommand(
             await exec(ctx, args, true);
         }
         return readEventLog(eventLog);
+    } catch (err) {
+        // The engine says why in its event log; the CLI's text is the fallback (no engine run at all).
+        if (err instanceof CliError) {
+            const { failure } = readEventLog(eventLog);
+            if (failure) err.reason = failure;
+        }
+        throw err;
     } finally {
         fs.rmSync(eventLog, { force: true });
     }
