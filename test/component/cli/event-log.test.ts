@@ -5,7 +5,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CliError, readEventLog } from "../../../cli/fleet/pulumi";
+import { readEventLog } from "../../../cli/fleet/event-log";
+import { CliError } from "../../../cli/fleet/pulumi";
 import { errorSummary } from "../../../cli/fleet/summary";
 
 const STACK = "urn:pulumi:0101-koebenhavn::gb10::pulumi:pulumi:Stack::gb10-0101-koebenhavn";
