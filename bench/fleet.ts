@@ -1,17 +1,21 @@
 // Benchmark: the fleet `up` over all 98 municipalities against the engine's floor for the same work,
 // side by side in one run: the floor is 98 stacks of an empty JavaScript program, each `pulumi stack
 // init` + `pulumi up`, at the same concurrency. Wall time and peak memory of each whole process tree,
-// each from empty state against a fresh stand-in and backend.
+// each from empty state against a fresh stand-in and backend. The stand-in holds the world the project
+// meets (brownfield: most municipalities made the subscription by hand, some with other values, some
+// ended), so most stacks adopt; the fleet runs with --repair, so every municipality ends with the task's
+// subscription in force.
 //
 //   bash scripts/run.sh exec npm run --silent bench:fleet
 //       BENCH_FLEET_CONCURRENCY=2,4 (default: the fleet's default, the machine's cores)
 //       BENCH_FLEET_SIZE=98 (municipalities)
+//       BENCH_FLEET_WORLD=brownfield|empty (default brownfield: the stand-in's seeded mix)
 import { ChildProcess, spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startStandin } from "@fk-iac/klassifikation-standin";
+import { brownfieldSubscriptions, startStandin } from "@fk-iac/klassifikation-standin";
 import { tenantsFor } from "../test/helpers/standin";
 import { KOMMUNER } from "@fk-iac/klassifikation/rules";
 import { startFleet } from "../test/helpers/fleet";
@@ -31,8 +35,17 @@ interface Row {
     c: number;
     fleet: Run;
     floor: Run;
-    created: number;
+    /** What the fleet did: subscriptions created, Ret writes (adoptions' notes, repairs' ends), and how many municipalities have the task's subscription in force after it. */
+    outcome: Outcome;
 }
+
+interface Outcome {
+    created: number;
+    rets: number;
+    inForce: number;
+}
+
+const WORLD = (process.env.BENCH_FLEET_WORLD ?? "brownfield") as "brownfield" | "empty";
 
 /** Measures a started child: wall time, peak memory and CPU per role (sampled every 50 ms). */
 async function measureRun(child: ChildProcess): Promise<Run> {
@@ -56,11 +69,12 @@ async function fleetUp(
     dir: string,
     kommuner: ReadonlyArray<readonly [string, string, ...string[]]>,
     c: number,
-): Promise<{ m: Run; created: number }> {
+): Promise<{ m: Run; outcome: Outcome }> {
     const env = engineEnv(dir);
     const tokens = new Map(kommuner.map(([kode]) => [kode, `-${crypto.randomBytes(18).toString("base64url")}`]));
+    const tenants = tenantsFor(tokens);
     const standin = await startStandin({
-        seed: { tenants: tenantsFor(tokens) },
+        seed: { tenants, ...(WORLD === "brownfield" ? { abonnementer: brownfieldSubscriptions(tenants) } : {}) },
     });
     try {
         const inventory = path.join(dir, "inventory.csv");
@@ -79,12 +93,32 @@ async function fleetUp(
             String(c),
             "--state-dir",
             path.join(dir, "state"),
+            "--repair",
         ];
         const tokenEnv = Object.fromEntries(kommuner.map(([kode]) => [`FK_TOKEN_${kode}`, tokens.get(kode)!]));
         const child = startFleet(args, { ...env, ...tokenEnv });
         const m = await measureRun(child);
         if (m.result.code !== 0) process.stderr.write(m.result.output.slice(-3000));
-        return { m, created: standin.stats().opretAbonnement?.byStatus["201"] ?? 0 };
+        const stats = standin.stats();
+        const inForce = new Set(
+            standin.service
+                .all()
+                .filter(
+                    (a) =>
+                        ["Opstaaet", "Rettet"].includes(a.livscyklus) &&
+                        a.virkning.to === null &&
+                        a.skemaversion === "1.3",
+                )
+                .map((a) => a.kommunekode),
+        ).size;
+        return {
+            m,
+            outcome: {
+                created: stats.opretAbonnement?.byStatus["201"] ?? 0,
+                rets: stats.retAbonnement?.byStatus["200"] ?? 0,
+                inForce,
+            },
+        };
     } finally {
         await standin.close();
     }
@@ -127,13 +161,13 @@ function report(rows: Row[], count: number): string {
         "",
         `Command: \`bash scripts/run.sh exec npm run --silent bench:fleet\` (${count} municipalities). Machine: ${machine()}.`,
         "",
-        `For each concurrency, one \`fleet up\` of all ${count} municipalities from empty state (each program inline in the fleet's process, the policy pack and the real CLI per stack), then the floor: ${count} stacks of an empty JavaScript program, \`pulumi stack init\` + \`pulumi up\` each, at the same concurrency. Wall time and peak resident memory of each whole process tree (the CLIs, policy packs and provider plugins running at once). Targets (issue 13): fleet ≤ ${TARGET.ratio}x the floor, ≤ ${TARGET.seconds} s, ≤ ${TARGET.peakMiB} MiB.`,
+        `For each concurrency, one \`fleet up --repair\` of all ${count} municipalities from empty state, against ${WORLD === "brownfield" ? "the stand-in's brownfield (most made by hand and adopted, some with other values and repaired, some ended or missing and created)" : "a stand-in with no subscriptions"} (each program inline in the fleet's process, the policy pack and the real CLI per stack), then the floor: ${count} stacks of an empty JavaScript program, \`pulumi stack init\` + \`pulumi up\` each, at the same concurrency. Wall time and peak resident memory of each whole process tree (the CLIs, policy packs and provider plugins running at once). Targets (issue 13): fleet ≤ ${TARGET.ratio}x the floor, ≤ ${TARGET.seconds} s, ≤ ${TARGET.peakMiB} MiB.`,
         "",
-        "| concurrency | fleet wall s | floor wall s | fleet / floor | fleet peak MiB | floor peak MiB | all created | targets |",
+        "| concurrency | fleet wall s | floor wall s | fleet / floor | fleet peak MiB | floor peak MiB | created / Ret / in force | targets |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ...rows.map(
             (r) =>
-                `| ${r.c} | ${r.fleet.seconds.toFixed(1)} | ${r.floor.seconds.toFixed(1)} | ${(r.fleet.seconds / r.floor.seconds).toFixed(2)}x | ${r.fleet.peakMiB.toFixed(0)} | ${r.floor.peakMiB.toFixed(0)} | ${r.created === count && r.fleet.result.code === 0 ? "yes" : "NO"} | ${verdict(r)} |`,
+                `| ${r.c} | ${r.fleet.seconds.toFixed(1)} | ${r.floor.seconds.toFixed(1)} | ${(r.fleet.seconds / r.floor.seconds).toFixed(2)}x | ${r.fleet.peakMiB.toFixed(0)} | ${r.floor.peakMiB.toFixed(0)} | ${r.outcome.created} / ${r.outcome.rets} / ${r.outcome.inForce}${r.outcome.inForce === count && r.fleet.result.code === 0 ? "" : " (NOT all)"} | ${verdict(r)} |`,
         ),
         "",
         `Where the CPU time goes, per municipality (concurrency ${rows[0]?.c}; CPU seconds of all processes of a role divided by ${count}, and processes per municipality; sampled every 50 ms, so the shortest CLI calls may be missed):`,
@@ -154,9 +188,9 @@ async function main() {
     for (const c of levels) {
         const dir = path.join(repoRoot, ".work", `bench-fleet-${process.pid}-${c}`);
         try {
-            const { m: fleet, created } = await fleetUp(path.join(dir, "fleet"), kommuner, c);
+            const { m: fleet, outcome } = await fleetUp(path.join(dir, "fleet"), kommuner, c);
             process.stderr.write(
-                `fleet, concurrency ${c}: ${fleet.seconds.toFixed(1)} s, peak ${fleet.peakMiB.toFixed(0)} MiB, exit ${fleet.result.code}, ${created} created\n`,
+                `fleet, concurrency ${c}: ${fleet.seconds.toFixed(1)} s, peak ${fleet.peakMiB.toFixed(0)} MiB, exit ${fleet.result.code}, ${JSON.stringify(outcome)}\n`,
             );
             const floor = await floorUp(
                 path.join(dir, "floor"),
@@ -166,7 +200,7 @@ async function main() {
             process.stderr.write(
                 `floor, concurrency ${c}: ${floor.seconds.toFixed(1)} s, peak ${floor.peakMiB.toFixed(0)} MiB, exit ${floor.result.code}\n`,
             );
-            rows.push({ c, fleet, floor, created });
+            rows.push({ c, fleet, floor, outcome });
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -174,7 +208,7 @@ async function main() {
     const md = report(rows, count);
     writeSection("fleet", md);
     process.stdout.write(`${md}\n`);
-    if (rows.some((r) => r.fleet.result.code !== 0 || r.floor.result.code !== 0 || r.created !== count))
+    if (rows.some((r) => r.fleet.result.code !== 0 || r.floor.result.code !== 0 || r.outcome.inForce !== count))
         process.exitCode = 1;
 }
 
