@@ -3,6 +3,7 @@
 // its status mapped to an FkError or "absent", and its body validated with zod against wire.ts.
 import type { AxiosResponse } from "axios";
 import { z } from "zod";
+import { ActingFor } from "./acting-for";
 import type { AbonnementFilter, ClassificationApi, CreateOutcome } from "./classification-api";
 import type { ConnectionSettings } from "./connection";
 import { FkError } from "./errors";
@@ -50,7 +51,8 @@ export interface ApiOptions {
 export class HttpClassificationApi implements ClassificationApi {
     private readonly transport: HttpTransport;
     private readonly sts?: StsTokens;
-    private myndighed?: Promise<Myndighed>;
+    /** Whom the credentials act for, once known (without the STS: with it, the token says so). */
+    private readonly actingFor = new ActingFor();
     /**
      * Reference data looked up in this process (sortimenter by name and by uuid, it-systeminstanser):
      * it does not change within one engine run, so check's look-ups serve create too. A failed look-up
@@ -128,17 +130,8 @@ export class HttpClassificationApi implements ClassificationApi {
             const kommunekode = this.options.kommunekode!;
             return this.sts.token().then(() => ({ kommunekode, navn: kommuneNavn(kommunekode) ?? kommunekode }));
         }
-        if (!this.myndighed) {
-            const req = { operation: "Laes myndighed", method: "GET", url: "/myndighed" } as const;
-            const lookup = this.call(req, myndighedSchema).then((m) => m!);
-            // Whom the credentials act for does not change within a process; a failed look-up is not
-            // remembered, so the next operation asks again.
-            lookup.catch(() => {
-                if (this.myndighed === lookup) this.myndighed = undefined;
-            });
-            this.myndighed = lookup;
-        }
-        return this.myndighed;
+        const req = { operation: "Laes myndighed", method: "GET", url: "/myndighed" } as const;
+        return this.actingFor.get(() => this.call(req, myndighedSchema).then((m) => m!));
     }
 
     searchSortimenter(brugervendtnoegle?: string): Promise<Sortiment[]> {
@@ -171,7 +164,11 @@ export class HttpClassificationApi implements ClassificationApi {
             const req = { operation: "Soeg abonnement", method: "GET", url: "/abonnementer", params } as const;
             const page = (await this.call(req, abonnementPageSchema))!;
             all.push(...page.items);
-            if (page.items.length === 0 || offset + page.items.length >= page.total) return all;
+            if (page.items.length === 0 || offset + page.items.length >= page.total) {
+                // What it found shows whom the credentials act for (the caller's own only).
+                if (!this.sts) this.actingFor.seen(all);
+                return all;
+            }
         }
     }
 

@@ -10,7 +10,7 @@ import { Claimant, decide, Decision, Plan } from "./decision";
 import { describeExisting, ExistingSubscription, mismatches } from "./existing";
 import { ownerOf, ownNote } from "./ownership";
 import type { CheckedInputs } from "./inputs";
-import { prepareCreate } from "./preflight";
+import { checkReferences, mustActFor } from "./preflight";
 import { backoffDelay, sleep } from "./retry";
 import type { Abonnement, Sortiment } from "./wire";
 
@@ -59,8 +59,11 @@ export interface PlannedCreate {
 export async function planCreate(api: ClassificationApi, inputs: CheckedInputs): Promise<PlannedCreate | undefined> {
     let active: Abonnement[];
     try {
-        const { sortiment } = await prepareCreate(api, inputs);
+        // The search first: what it finds shows whom the credentials act for, so the guard after it
+        // asks only when it found nothing (an adoption then costs no Laes myndighed).
+        const { sortiment } = await checkReferences(api, inputs);
         active = await api.searchAbonnementer(keyOf(sortiment, inputs));
+        await mustActFor(api, inputs.kommunekode, "Opret abonnement", inputs.endpoint);
     } catch (err) {
         if (err instanceof FkError && TRANSPORT_FAILURES.includes(err.code)) return undefined;
         throw err;

@@ -8,7 +8,8 @@ import type { Sortiment } from "./wire";
 
 /**
  * Refuses, before anything is written, credentials that act for another municipality than the one
- * the subscription belongs to (Laes myndighed, asked once per endpoint and process).
+ * the subscription belongs to (Laes myndighed, asked once per endpoint and process; not asked when a
+ * search has already shown it, see HttpClassificationApi.searchAbonnementer).
  */
 export async function mustActFor(
     api: ClassificationApi,
@@ -35,9 +36,18 @@ export interface Prepared {
     systemName: string;
 }
 
-/** The checks before any write: the municipality, the sortiment and its schema version, the subscriber. */
+/**
+ * The checks before any write: the sortiment and its schema version, the subscriber, and (last, so that
+ * a search made before it may already have shown whom the credentials act for) the municipality.
+ */
 export async function prepareCreate(api: ClassificationApi, inputs: CheckedInputs): Promise<Prepared> {
+    const prepared = await checkReferences(api, inputs);
     await mustActFor(api, inputs.kommunekode, "Opret abonnement", inputs.endpoint);
+    return prepared;
+}
+
+/** The sortiment a reference names and its schema version, and the subscriber: read calls only. */
+export async function checkReferences(api: ClassificationApi, inputs: CheckedInputs): Promise<Prepared> {
     const sortiment = await resolveSortiment(api, inputs.sortiment);
     if (!sortiment.skemaversioner.includes(inputs.skemaversion)) {
         throw errors.unsupportedSkemaversion(
