@@ -25,7 +25,7 @@ type Schema = Record<string, any>;
 /** A contract schema with its $ref followed (local references only). */
 function resolved(schema: Schema): Schema {
     if (typeof schema.$ref !== "string") return schema;
-    const target = (schema.$ref)
+    const target = schema.$ref
         .replace(/^#\//, "")
         .split("/")
         .reduce((node: any, key) => node[key], contract);
