@@ -11,7 +11,7 @@ import { describeExisting, ExistingSubscription, mismatches } from "./existing";
 import { ownerOf, ownNote } from "./ownership";
 import type { CheckedInputs } from "./inputs";
 import { checkReferences, mustActFor } from "./preflight";
-import { backoffDelay, sleep } from "./retry";
+import { retrying, sleep } from "./retry";
 import type { Abonnement, Sortiment } from "./wire";
 
 /** Failures of reaching the API, not answers from it: check's look-up leaves the plan open on these. */
@@ -205,12 +205,13 @@ export async function createOrAdopt(
     const done = (r: { abonnement: Abonnement; adopted: boolean }) => ({ ...r, ended: ended.map((e) => e.uuid) });
     let last: Extract<Pass, { kind: "again" }> | undefined;
     try {
-        for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-            const result = await pass(api, inputs, sortiment, ended);
-            if (result.kind === "done") return done(result);
-            last = result;
-            if (result.wait) await wait(backoffDelay({ attempt, ...CREATE_BACKOFF }));
-        }
+        const result = await retrying({ attempts: CREATE_ATTEMPTS, ...CREATE_BACKOFF, wait }, async () => {
+            const passed = await pass(api, inputs, sortiment, ended);
+            if (passed.kind === "done") return { kind: "done", value: passed };
+            last = passed;
+            return { kind: "again", cause: passed.cause, backoff: passed.wait };
+        });
+        if (result.kind === "done") return done(result.value);
     } catch (err) {
         // A refusal means one is in force (someone else's, made in between): that error says it all.
         if (ended.length === 0 || (err instanceof FkError && IN_FORCE_REFUSALS.includes(err.code))) throw err;

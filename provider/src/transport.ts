@@ -8,7 +8,7 @@ import type { AxiosInstance, AxiosResponse, Method } from "axios";
 import { ConnectionSettings, secretsOf } from "./connection";
 import { CLASSIFICATION_API, errors, FkError, Service } from "./errors";
 import { DebugLog, makeDebugLog, redact } from "./redaction";
-import { backoffDelay, sleep } from "./retry";
+import { retrying, sleep } from "./retry";
 import { connect, proxySecrets } from "./connect";
 import type { EgressProxy } from "./proxy";
 import { explainReset, networkCause, tlsCode, tlsExplanation } from "./tls";
@@ -195,44 +195,45 @@ export class HttpTransport {
         headers: Record<string, string>,
     ): Promise<{ kind: "response"; res: AxiosResponse } | { kind: "unreachable"; error: FkError }> {
         const { settings, target } = this;
-        const attempts = settings.maxRetries + 1;
-        const deadline = Date.now() + settings.deadlineMs;
-        const overdue = (n: number, cause: string) => ({
-            kind: "unreachable" as const,
-            error: errors.deadlineExceeded(
-                req.operation,
-                target.endpoint,
-                settings.deadlineMs,
-                n,
-                cause,
-                target.service,
-            ),
-        });
-        let cause = "";
-        let made = 0;
-        for (let n = 0; n < attempts; n++) {
-            if (deadline - Date.now() <= 0) return overdue(n, cause);
-            const last = n === attempts - 1;
-            const result = await this.attempt(req, n, deadline - Date.now(), last, headers);
-            made = n + 1;
-            if (result.kind === "response") return result;
-            cause = result.cause;
-            if (Date.now() >= deadline) return overdue(made, cause);
-            if (last || !result.resendable) break;
-            const delay = backoffDelay({
-                attempt: n,
+        const result = await retrying<AxiosResponse>(
+            {
+                attempts: settings.maxRetries + 1,
                 baseMs: settings.retryBaseDelayMs,
                 capMs: settings.retryMaxDelayMs,
-                ...(result.retryAfter !== undefined ? { retryAfter: result.retryAfter } : {}),
-            });
-            if (Date.now() + delay >= deadline) return overdue(made, cause);
-            this.log(`${req.operation}: retrying in ${delay}ms after ${cause}`);
-            await this.wait(delay);
+                deadline: Date.now() + settings.deadlineMs,
+                wait: this.wait,
+                onRetry: (delay, cause) => this.log(`${req.operation}: retrying in ${delay}ms after ${cause}`),
+            },
+            async (n, remaining, last) => {
+                const attempt = await this.attempt(req, n, remaining, last, headers);
+                if (attempt.kind === "response") return { kind: "done", value: attempt.res };
+                return {
+                    kind: "again",
+                    cause: attempt.cause,
+                    final: !attempt.resendable,
+                    ...(attempt.retryAfter !== undefined ? { retryAfter: attempt.retryAfter } : {}),
+                };
+            },
+        );
+        if (result.kind === "done") return { kind: "response", res: result.value };
+        const { attempts, cause } = result;
+        if (result.overdue) {
+            return {
+                kind: "unreachable",
+                error: errors.deadlineExceeded(
+                    req.operation,
+                    target.endpoint,
+                    settings.deadlineMs,
+                    attempts,
+                    cause,
+                    target.service,
+                ),
+            };
         }
         const withCertificate = Boolean(settings.clientCertificate || settings.pfx);
         return {
             kind: "unreachable",
-            error: errors.unavailable(req.operation, made, explainReset(cause, withCertificate), target.service),
+            error: errors.unavailable(req.operation, attempts, explainReset(cause, withCertificate), target.service),
         };
     }
 }
