@@ -19,13 +19,27 @@ export async function setValidTo(
     to: string | null,
     settled: (now: Abonnement | undefined) => boolean,
 ): Promise<Abonnement | undefined> {
+    const after = await ret(api, current, () => api.setValidTo(current.uuid, to, current.version));
+    if (after.kind === "done") return after.abonnement;
+    if (!settled(after.now)) throw errors.concurrentChange(current.uuid);
+    return after.now;
+}
+
+/**
+ * One Ret with If-Match on the version read. A 412 may be the client's retry of a Ret whose response
+ * was lost (the first attempt went through), or someone else's change: then the subscription as it is
+ * now, for the caller to judge.
+ */
+async function ret(
+    api: ClassificationApi,
+    current: Abonnement,
+    write: () => Promise<Abonnement | undefined>,
+): Promise<{ kind: "done"; abonnement: Abonnement | undefined } | { kind: "412"; now: Abonnement | undefined }> {
     try {
-        return await api.setValidTo(current.uuid, to, current.version);
+        return { kind: "done", abonnement: await write() };
     } catch (err) {
         if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
-        const now = await api.getAbonnement(current.uuid);
-        if (!settled(now)) throw errors.concurrentChange(current.uuid);
-        return now;
+        return { kind: "412", now: await api.getAbonnement(current.uuid) };
     }
 }
 
@@ -57,11 +71,7 @@ export async function setNote(
     current: Abonnement,
     note: string,
 ): Promise<Abonnement | undefined> {
-    try {
-        return await api.setNote(current.uuid, note, current.version);
-    } catch (err) {
-        if (!(err instanceof FkError && err.code === "FK_CONCURRENT_CHANGE")) throw err;
-        const now = await api.getAbonnement(current.uuid);
-        return now?.note === note ? now : undefined;
-    }
+    const after = await ret(api, current, () => api.setNote(current.uuid, note, current.version));
+    if (after.kind === "done") return after.abonnement;
+    return after.now?.note === note ? after.now : undefined;
 }
