@@ -2,7 +2,9 @@
 // named, and a start prints its URL without Node's warning about node:sqlite.
 import * as assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { seedFileSchema, startStandin } from "@fk-iac/klassifikation-standin";
 import { repoRoot } from "../../helpers/pulumi";
 
 const cli = path.join(repoRoot, "standin", "dist", "cli.js");
@@ -54,5 +56,25 @@ describe("fk-standin's command line", function () {
         assert.doesNotMatch(res.stderr, /SQLite/);
         assert.match(res.stderr, /ExperimentalWarning: Another feature is experimental/);
         assert.match(res.stderr, /DeprecationWarning: something else/);
+    });
+});
+
+describe("the stand-in's README", function () {
+    it("its seed example is a valid seed, and a stand-in started with it serves what it says", async function () {
+        const readme = fs.readFileSync(path.join(repoRoot, "standin", "README.md"), "utf8");
+        const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+        assert.ok(example, "the README has a seed example");
+        const seed = seedFileSchema.parse(JSON.parse(example));
+        const standin = await startStandin({ seed });
+        try {
+            const [a] = standin.service.all("0101");
+            assert.equal(a.virkning.to, "2024-05-16");
+            assert.equal(a.registrering.oprettetAf, "bruger:klassifikationsadministrator (København, web-UI)");
+            // The hash is of the token "test": the README's example is usable as it stands.
+            const res = await fetch(`${standin.url}/api/v1/myndighed`, { headers: { Authorization: "Bearer test" } });
+            assert.deepEqual(await res.json(), { kommunekode: "0101", navn: "København" });
+        } finally {
+            await standin.close();
+        }
     });
 });
