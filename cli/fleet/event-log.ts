@@ -14,6 +14,9 @@ export interface CliOutcome {
     failure?: string;
 }
 
+/** The engine's closing line ("error: update failed"), which says nothing of why. */
+export const ENGINE_FRAME = /^(?:error:\s*)?(?:update|preview|refresh|destroy) failed$/;
+
 /** A message of the engine as one line: whitespace collapsed, the "error: " the engine prefixes dropped. */
 const oneLine = (message: string) =>
     message
@@ -46,11 +49,11 @@ export function readEventLog(file: string): CliOutcome {
         const res = event.resOutputsEvent?.metadata;
         if (res?.type === "pulumi:pulumi:Stack") outcome.outputs = (res.new?.outputs ?? {}) as Record<string, unknown>;
         const diag = event.diagnosticEvent;
-        // The engine's closing "update failed" says nothing of why.
-        if (diag?.severity === "error" && !/^(update|preview|refresh|destroy) failed$|^$/.test(oneLine(diag.message))) {
+        const message = diag ? oneLine(diag.message) : "";
+        if (diag?.severity === "error" && message && !ENGINE_FRAME.test(message)) {
             errors.push({
                 resource: Boolean(diag.urn && !diag.urn.includes("::pulumi:pulumi:Stack::")),
-                message: oneLine(diag.message),
+                message,
             });
         }
         const violation = event.policyEvent;

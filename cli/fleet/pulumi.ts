@@ -17,8 +17,6 @@ import * as grpc from "@grpc/grpc-js";
 import * as YAML from "yaml";
 import { CliOutcome, readEventLog } from "./event-log";
 
-export { readEventLog } from "./event-log";
-
 /** An inline Pulumi program: creates the stack's resources and returns its outputs. */
 export type InlineProgram = () => Promise<Record<string, unknown>>;
 
@@ -55,8 +53,6 @@ export interface CliContext {
      */
     runs?: { started(pid: number): void; ended(pid: number): void };
 }
-
-export type { CliOutcome } from "./event-log";
 
 /**
  * A failed CLI call; the message holds the CLI's output, and `reason` the failure the engine's event

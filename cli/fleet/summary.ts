@@ -1,11 +1,11 @@
 // A failed CLI run's reason as one line for the fleet's table, journal and report: the reason the
 // engine's event log names (pulumi.ts), or, when the engine never ran, the most telling line of the
 // CLI's output.
+import { ENGINE_FRAME } from "./event-log";
 import { CliError } from "./pulumi";
 
 /** Lines that carry a reason (an FK error, a policy violation, a missing setting), not the engine's frame. */
 const REASON = /\[FK_[A-Z_]+\]|error: |mandatory policy violation|Missing required|\bis "[^"]*": /;
-const FRAME = /^error: update failed|^error: preview failed|^error: refresh failed|^error: destroy failed/;
 
 /**
  * The reason of a failed CLI run: from the engine's event log when it has one; else the most
@@ -17,7 +17,7 @@ export function errorSummary(err: unknown): string {
     if (err instanceof CliError && err.reason) return err.reason.slice(0, 1000);
     const text = err instanceof Error ? err.message : String(err);
     const lines = text.split("\n").map((l) => l.trim());
-    const useful = lines.filter((l) => REASON.test(l) && !FRAME.test(l));
+    const useful = lines.filter((l) => REASON.test(l) && !ENGINE_FRAME.test(l));
     const picked =
         useful.find((l) => /\[FK_/.test(l)) ??
         useful.find((l) => /mandatory/.test(l)) ??

@@ -1,8 +1,9 @@
 // One HTTP exchange with the classification API, as the contract needs it sent: mutual TLS, one
-// deadline for all attempts (fk:deadlineMs), and retries of idempotent requests on 429, 5xx and
-// network errors, with backoff (retry.ts); any request, Opret too, is resent after a 429. What it cannot get through is an outcome, not an
-// exception: the caller decides whether "unreachable" is a failure (most operations) or an unknown
-// outcome to look up (Opret). Only a TLS failure is thrown, because nothing can recover from it.
+// deadline for all attempts (fk:deadlineMs), and retries (retry.ts) of idempotent requests on 429,
+// 5xx and network errors; any request, Opret too, is resent after a 429. What it cannot get through
+// is an outcome, not an exception: the caller decides whether "unreachable" is a failure (most
+// operations) or an unknown outcome to look up (Opret). Only a TLS failure is thrown, because nothing
+// can recover from it.
 import { randomUUID } from "node:crypto";
 import type { AxiosInstance, AxiosResponse, Method } from "axios";
 import { ConnectionSettings, secretsOf } from "./connection";
